@@ -1,0 +1,4 @@
+"""Pulumi program entry point (Pulumi.yaml: main: infra/)."""
+from cvmigrate.program import main
+
+main()

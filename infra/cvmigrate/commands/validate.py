@@ -1,0 +1,23 @@
+"""`cvmigrate validate --stack <env>`: check Pulumi.<env>.yaml without Pulumi or Azure."""
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("validate", help="check a stack's configuration and list every problem at once")
+    p.add_argument("--stack", required=True, metavar="ENV", help="stack name (reads Pulumi.<ENV>.yaml) or a path")
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..config import load_stack_file
+
+    cfg = load_stack_file(args.stack)
+    for warning in cfg.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    accounts = cfg.legacy_accounts
+    print(f"{args.stack}: configuration is valid — {len(cfg.workloads)} workload(s), "
+          f"{len(accounts)} legacy account(s), retirement {cfg.retirement_date.isoformat()}.")
+    return 0

@@ -1,0 +1,158 @@
+"""Typed stack configuration shared by the Pulumi program, `render`, `status` and `export`."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any, Optional
+
+from .arm import ArmId
+
+DEFAULT_RETIREMENT_DATE = dt.date(2028, 9, 25)
+
+CUTOVER_STATES = ("planned", "dual-run", "cut-over", "decommissioned")
+LEGACY_MODES = ("reference", "import", "create")
+
+# Account kinds of the retiring services. Kind strings per the ARM API / AVM allowed list.
+KIND_TRAINING = "CustomVision.Training"
+KIND_PREDICTION = "CustomVision.Prediction"
+KIND_IMAGE_ANALYSIS = "ComputerVision"
+LEGACY_KINDS = (KIND_TRAINING, KIND_PREDICTION, KIND_IMAGE_ANALYSIS)
+
+# Role of a legacy account inside a workload -> the "Kind" label the queries report.
+ROLE_LABELS = {"training": "Training", "prediction": "Prediction", "imageAnalysis": "ImageAnalysis"}
+ROLE_KINDS = {"training": KIND_TRAINING, "prediction": KIND_PREDICTION, "imageAnalysis": KIND_IMAGE_ANALYSIS}
+
+
+@dataclass(frozen=True)
+class ResourceGroupConfig:
+    name: str
+    create: bool = True
+
+
+@dataclass(frozen=True)
+class LogAnalyticsConfig:
+    create: bool = True
+    retention_in_days: int = 90
+    existing_id: Optional[ArmId] = None
+    name: Optional[str] = None
+
+
+@dataclass(frozen=True)
+class ArchiveConfig:
+    enabled: bool = False
+    create: bool = False
+    existing_id: Optional[ArmId] = None
+    name: Optional[str] = None
+
+
+@dataclass(frozen=True)
+class KeyVaultConfig:
+    enabled: bool = True
+    create: bool = True
+    existing_id: Optional[ArmId] = None
+    name: Optional[str] = None
+    purge_protection: bool = True
+    soft_delete_retention_days: int = 90
+
+
+@dataclass(frozen=True)
+class LegacyAccount:
+    """One legacy Cognitive Services account of a workload (training, prediction or Image Analysis)."""
+
+    workload: str
+    role: str                       # training | prediction | imageAnalysis
+    mode: str                       # reference | import | create
+    name: str                       # Azure account name
+    kind: str                       # CustomVision.Training | CustomVision.Prediction | ComputerVision
+    id: Optional[ArmId] = None      # reference/import: the existing account
+    location: Optional[str] = None  # create/import: declared; reference: read from Azure
+    sku: str = "S0"
+    restore: bool = False           # create: restore a soft-deleted account of this name
+    store_keys: bool = True
+    config_path: str = ""
+
+    @property
+    def label(self) -> str:
+        return ROLE_LABELS[self.role]
+
+    @property
+    def resource_group(self) -> Optional[str]:
+        return self.id.resource_group if self.id else None
+
+
+@dataclass(frozen=True)
+class CustomVisionConfig:
+    mode: str
+    training: LegacyAccount
+    prediction: LegacyAccount
+
+
+@dataclass(frozen=True)
+class ImageAnalysisConfig:
+    mode: str
+    account: LegacyAccount
+
+
+@dataclass(frozen=True)
+class CutoverConfig:
+    state: str = "planned"
+    date: Optional[dt.date] = None
+
+
+@dataclass(frozen=True)
+class WorkloadConfig:
+    name: str
+    owner: Optional[str] = None
+    wave: int = 1
+    custom_vision: Optional[CustomVisionConfig] = None
+    image_analysis: Optional[ImageAnalysisConfig] = None
+    cutover: CutoverConfig = field(default_factory=CutoverConfig)
+    tags: dict[str, str] = field(default_factory=dict)
+    # Sections parsed by the replacement / access modules; raw until then.
+    replacement: Any = None
+    access: Any = None
+    index: int = 0
+
+    @property
+    def legacy_accounts(self) -> list[LegacyAccount]:
+        accounts: list[LegacyAccount] = []
+        if self.custom_vision:
+            accounts += [self.custom_vision.training, self.custom_vision.prediction]
+        if self.image_analysis:
+            accounts.append(self.image_analysis.account)
+        return accounts
+
+    @property
+    def path(self) -> str:
+        return f"cvmigrate:workloads[{self.index}]"
+
+
+@dataclass(frozen=True)
+class StackConfig:
+    stack: str
+    environment: str
+    location: str
+    resource_group: ResourceGroupConfig
+    log_analytics: LogAnalyticsConfig
+    archive: ArchiveConfig
+    key_vault: KeyVaultConfig
+    retirement_date: dt.date
+    workloads: tuple[WorkloadConfig, ...]
+    production: bool = False
+    allow_create_in_production: bool = False
+    diagnostic_setting_name: str = "cvmigrate"
+    decommission_silent_days: int = 30
+    tags: dict[str, str] = field(default_factory=dict)
+    # Sections owned by later concerns (alerts, Azure Policy, replacement sharing); parsed there.
+    extra: dict[str, Any] = field(default_factory=dict)
+    warnings: tuple[str, ...] = ()
+
+    def workload(self, name: str) -> WorkloadConfig:
+        for w in self.workloads:
+            if w.name == name:
+                return w
+        raise KeyError(name)
+
+    @property
+    def legacy_accounts(self) -> list[LegacyAccount]:
+        return [a for w in self.workloads for a in w.legacy_accounts]

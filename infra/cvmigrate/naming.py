@@ -1,0 +1,43 @@
+"""Deterministic names. uuid5 over stable inputs, never random: a second `pulumi up` changes nothing,
+and a re-created environment gets the same names back (plan for soft-delete, see README)."""
+from __future__ import annotations
+
+import re
+import uuid
+
+# Fixed namespace for every cvmigrate uuid5; changing it renames every generated resource.
+CVMIGRATE_NAMESPACE = uuid.UUID("6f1f3c1e-5d7a-5b7e-9a43-2c8f0d6b9e11")
+
+
+def stable_uuid(*parts: str) -> str:
+    """A GUID that depends only on ``parts`` (case-insensitive)."""
+    return str(uuid.uuid5(CVMIGRATE_NAMESPACE, "/".join(p.lower() for p in parts)))
+
+
+def short_hash(*parts: str, length: int = 6) -> str:
+    return uuid.uuid5(CVMIGRATE_NAMESPACE, "/".join(p.lower() for p in parts)).hex[:length]
+
+
+def slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9-]+", "-", text.lower()).strip("-")
+
+
+def alnum(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "", text.lower())
+
+
+def storage_account_name(environment: str, purpose: str, scope: str = "") -> str:
+    """3-24 lower-case alphanumerics, globally unique: prefix + env + hash of (scope, env, purpose)."""
+    digest = short_hash("storage", scope, environment, purpose, length=8)
+    return f"st{alnum(purpose)[:4]}{alnum(environment)[:10]}{digest}"[:24]
+
+
+def key_vault_name(environment: str, purpose: str = "cvm", scope: str = "") -> str:
+    """3-24 characters, letters/digits/dashes, starts with a letter, globally unique."""
+    digest = short_hash("keyvault", scope, environment, purpose, length=6)
+    return f"kv-{alnum(purpose)[:4]}-{alnum(environment)[:8]}-{digest}"
+
+
+def key_secret_name(workload: str, role: str) -> str:
+    """Key Vault secret holding a legacy account's key (1-127 letters, digits, dashes)."""
+    return f"{slug(workload)}-{slug(role).replace('imageanalysis', 'image-analysis')}-key"[:127]

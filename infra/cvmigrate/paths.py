@@ -1,0 +1,26 @@
+"""Locate the bundled data directories (queries/, dashboards/) from a checkout or an installed wheel."""
+from __future__ import annotations
+
+from pathlib import Path
+
+_PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def _data_dir(name: str) -> Path:
+    # A wheel carries them inside the package (see [tool.hatch...force-include] in pyproject.toml);
+    # a checkout or an editable install reads the top-level folders, the single source of truth.
+    bundled = _PACKAGE_DIR / "_bundled" / name
+    if bundled.is_dir():
+        return bundled
+    checkout = _PACKAGE_DIR.parent.parent / name
+    if checkout.is_dir():
+        return checkout
+    raise FileNotFoundError(f"cvmigrate data folder '{name}' not found next to {_PACKAGE_DIR}; reinstall the package")
+
+
+def queries_dir() -> Path:
+    return _data_dir("queries")
+
+
+def dashboards_dir() -> Path:
+    return _data_dir("dashboards")
