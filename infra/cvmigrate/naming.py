@@ -41,3 +41,24 @@ def key_vault_name(environment: str, purpose: str = "cvm", scope: str = "") -> s
 def key_secret_name(workload: str, role: str) -> str:
     """Key Vault secret holding a legacy account's key (1-127 letters, digits, dashes)."""
     return f"{slug(workload)}-{slug(role).replace('imageanalysis', 'image-analysis')}-key"[:127]
+
+
+# --- replacement resources (names the monitoring queries attribute traffic by) -----------------
+
+def aml_endpoint_name(workload: str, environment: str, configured: str | None = None) -> str:
+    """Managed online endpoint: 3-32 letters/digits/dashes, unique per region."""
+    if configured:
+        return configured
+    return f"ep-{slug(workload)}-{alnum(environment)}"[:32].rstrip("-")
+
+
+def foundry_account_name(environment: str, workload: str | None = None) -> str:
+    """AIServices account (its custom subdomain must be globally unique, hence the hash).
+    One per environment unless a workload asks for its own."""
+    scope = slug(workload) if workload else "shared"
+    return f"ais-{scope[:20]}-{alnum(environment)[:8]}-{short_hash('foundry', environment, scope)}"
+
+
+def cognitive_account_name(prefix: str, environment: str, workload: str) -> str:
+    """Document Intelligence (prefix 'di') and Face ('face') accounts: one per workload."""
+    return f"{prefix}-{slug(workload)[:24]}-{alnum(environment)[:8]}-{short_hash(prefix, environment, workload, length=4)}"
