@@ -62,3 +62,12 @@ def foundry_account_name(environment: str, workload: str | None = None) -> str:
 def cognitive_account_name(prefix: str, environment: str, workload: str) -> str:
     """Document Intelligence (prefix 'di') and Face ('face') accounts: one per workload."""
     return f"{prefix}-{slug(workload)[:24]}-{alnum(environment)[:8]}-{short_hash(prefix, environment, workload, length=4)}"
+
+
+def stack_key_vault_name(cfg) -> str:
+    """The vault holding legacy keys: configured name, the existing vault's name, or a generated one
+    (scoped by resource group so two estates with the same environment name do not collide)."""
+    kv = cfg.key_vault
+    if kv.existing_id is not None:
+        return kv.existing_id.name
+    return kv.name or key_vault_name(cfg.environment, "cvm", cfg.resource_group.name)
