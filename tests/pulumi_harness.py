@@ -41,6 +41,7 @@ class Registered:
     replace_on_changes: list[str]
     import_id: str
     delete_before_replace: bool
+    provider: str = ""
     id: str = ""
 
     @property
@@ -52,6 +53,7 @@ class Registered:
 class Invoked:
     token: str
     args: dict[str, Any]
+    provider: str = ""
 
 
 def _secret_paths(value: Any, path: str = "") -> set[str]:
@@ -123,7 +125,7 @@ class RecordingMocks(pulumi.runtime.Mocks):
         return [resource_id, fake_outputs(args.typ, args.name, args.inputs)]
 
     def call(self, args: pulumi.runtime.MockCallArgs):
-        self.invoked.append(Invoked(args.token, dict(args.args)))
+        self.invoked.append(Invoked(args.token, dict(args.args), args.provider or ""))
         return self.invoke(args.token, dict(args.args))
 
 
@@ -143,7 +145,7 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
             parent=request.parent, protect=bool(request.protect), retain_on_delete=bool(request.retainOnDelete),
             dependencies=list(request.dependencies), ignore_changes=list(request.ignoreChanges),
             replace_on_changes=list(request.replaceOnChanges), import_id=request.importId,
-            delete_before_replace=bool(request.deleteBeforeReplace), id=response.id,
+            delete_before_replace=bool(request.deleteBeforeReplace), provider=request.provider, id=response.id,
         ))
         return response
 

@@ -1,0 +1,200 @@
+"""The legacy estate: Custom Vision Training + Prediction pairs and Image Analysis accounts.
+
+Modes (per workload, `legacy.customVision.mode` / `legacy.imageAnalysis.mode`):
+- reference: the accounts stay unmanaged. Nothing of theirs is registered; the stack only reads them
+  (getAccount), attaches a diagnostic setting, copies a key into Key Vault and monitors them.
+  Removing the workload from config can therefore never delete them.
+- import: brought under management with `import`, `protect` and `retain_on_delete`: even a
+  `pulumi destroy` leaves the account in Azure. Settings we do not own (properties, tags, identity)
+  are ignored so adoption changes nothing on the account.
+- create: new accounts for dev/test reproductions; `kind` changes show as a replacement in preview.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Optional
+
+import pulumi
+
+from .. import naming
+from ..config import CustomVisionConfig, ImageAnalysisConfig, LegacyAccount
+from ..tags import ROLE_LEGACY, cvmigrate_tags
+from .diagnostics import DiagnosticsSink, diagnostic_setting
+from .foundation import KeyVaultTarget
+from .providers import SubscriptionProviders
+
+# The account settings an adopted account keeps exactly as its owners set them.
+ADOPTED_IGNORE_CHANGES = ["properties", "tags", "identity"]
+
+
+@dataclass
+class LegacyContext:
+    """Shared by every legacy component of one environment."""
+    environment: str
+    resource_group_name: pulumi.Input[str]   # where create-mode accounts go
+    sink: DiagnosticsSink
+    key_vault: Optional[KeyVaultTarget]
+    providers: SubscriptionProviders
+    tags: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class AccountHandle:
+    id: pulumi.Output[str]
+    name: str
+    endpoint: pulumi.Output[str]
+    location: pulumi.Output[str]
+    key_secret_name: Optional[str]
+
+
+def _legacy_account(component: pulumi.ComponentResource, account: LegacyAccount, ctx: LegacyContext,
+                    wave: int) -> AccountHandle:
+    from pulumi_azure_native import cognitiveservices
+
+    prefix = f"{account.workload}-{naming.slug(account.label)}"
+    tags = cvmigrate_tags(ctx.environment, ROLE_LEGACY, account.workload, wave, extra=ctx.tags)
+    provider = ctx.providers.for_subscription(account.id.subscription_id) if account.id else None
+
+    if account.mode == "reference":
+        found = cognitiveservices.get_account_output(
+            resource_group_name=account.id.resource_group, account_name=account.id.name,
+            opts=pulumi.InvokeOutputOptions(parent=component, provider=provider))
+        found.kind.apply(lambda kind: _warn_kind(account, kind))
+        account_id = pulumi.Output.from_input(str(account.id))
+        endpoint = found.properties.apply(lambda p: p.endpoint if p else None)
+        location = found.location
+        rg_name: pulumi.Input[str] = account.id.resource_group
+        depends: list[pulumi.Resource] = []
+    else:
+        kwargs = dict(
+            account_name=account.name,
+            kind=account.kind,
+            sku=cognitiveservices.SkuArgs(name=account.sku),
+            location=account.location,
+        )
+        if account.mode == "import":
+            opts = pulumi.ResourceOptions(
+                parent=component, provider=provider, import_=str(account.id), protect=True,
+                retain_on_delete=True, ignore_changes=ADOPTED_IGNORE_CHANGES)
+            resource = cognitiveservices.Account(
+                prefix, resource_group_name=account.id.resource_group, **kwargs, opts=opts)
+            rg_name = account.id.resource_group
+        else:
+            properties = cognitiveservices.AccountPropertiesArgs(restore=True) if account.restore else None
+            resource = cognitiveservices.Account(
+                prefix, resource_group_name=ctx.resource_group_name, properties=properties, tags=tags,
+                **kwargs,
+                opts=pulumi.ResourceOptions(parent=component, replace_on_changes=["kind"],
+                                            delete_before_replace=False))
+            rg_name = ctx.resource_group_name
+        account_id = resource.id
+        endpoint = resource.properties.apply(lambda p: p.endpoint if p else None)
+        location = resource.location
+        depends = [resource]
+
+    diagnostic_setting(f"{prefix}-diagnostics", account_id, ctx.sink, parent=component, depends_on=depends)
+
+    secret_name = None
+    if account.store_keys and ctx.key_vault is not None:
+        from pulumi_azure_native import keyvault
+
+        secret_name = naming.key_secret_name(account.workload, account.role)
+        keys = cognitiveservices.list_account_keys_output(
+            resource_group_name=rg_name, account_name=account_id.apply(lambda _: account.name),
+            opts=pulumi.InvokeOutputOptions(parent=component, provider=provider))
+        keyvault.Secret(
+            f"{prefix}-key",
+            secret_name=secret_name,
+            vault_name=ctx.key_vault.vault_name,
+            resource_group_name=ctx.key_vault.resource_group_name,
+            properties=keyvault.SecretPropertiesArgs(
+                value=pulumi.Output.secret(keys.key1),
+                content_type=f"{account.kind} key1 of {account.name}",
+            ),
+            tags=cvmigrate_tags(ctx.environment, ROLE_LEGACY, account.workload, wave, extra=ctx.tags),
+            opts=pulumi.ResourceOptions(parent=component, additional_secret_outputs=["properties"]),
+        )
+    return AccountHandle(id=account_id, name=account.name, endpoint=endpoint, location=location,
+                         key_secret_name=secret_name)
+
+
+def _warn_kind(account: LegacyAccount, kind: Optional[str]) -> None:
+    if kind and kind.lower() != account.kind.lower():
+        pulumi.log.warn(
+            f"{account.config_path}: account '{account.name}' has kind {kind}, expected {account.kind}; "
+            "check that the training and prediction IDs are not swapped.")
+
+
+@dataclass
+class CustomVisionPairArgs:
+    """Required: workload, config, context. Optional: wave (tag value)."""
+    workload: str
+    config: CustomVisionConfig
+    context: LegacyContext
+    wave: int = 1
+
+
+class CustomVisionPair(pulumi.ComponentResource):
+    """A workload's Custom Vision Training + Prediction accounts, in any mode."""
+
+    training_id: pulumi.Output[str]
+    prediction_id: pulumi.Output[str]
+    training_endpoint: pulumi.Output[str]
+    prediction_endpoint: pulumi.Output[str]
+    location: pulumi.Output[str]
+    prediction_resource_id: pulumi.Output[str]
+
+    def __init__(self, name: str, args: CustomVisionPairArgs, opts: Optional[pulumi.ResourceOptions] = None):
+        super().__init__("cvmigrate:legacy:CustomVisionPair", name, None, opts)
+        training = _legacy_account(self, args.config.training, args.context, args.wave)
+        prediction = _legacy_account(self, args.config.prediction, args.context, args.wave)
+        self.training_id = training.id
+        self.prediction_id = prediction.id
+        self.training_endpoint = training.endpoint
+        self.prediction_endpoint = prediction.endpoint
+        self.location = training.location
+        # PublishIteration's `predictionId` query parameter is the prediction resource's ARM ID.
+        self.prediction_resource_id = prediction.id
+        self.training_key_secret = training.key_secret_name
+        self.prediction_key_secret = prediction.key_secret_name
+        self.register_outputs({
+            "trainingId": self.training_id,
+            "predictionId": self.prediction_id,
+            "trainingEndpoint": self.training_endpoint,
+            "predictionEndpoint": self.prediction_endpoint,
+            "location": self.location,
+            "predictionResourceId": self.prediction_resource_id,
+            "trainingKeySecretName": training.key_secret_name,
+            "predictionKeySecretName": prediction.key_secret_name,
+        })
+
+
+@dataclass
+class LegacyVisionAccountArgs:
+    """Required: workload, config, context. Optional: wave (tag value)."""
+    workload: str
+    config: ImageAnalysisConfig
+    context: LegacyContext
+    wave: int = 1
+
+
+class LegacyVisionAccount(pulumi.ComponentResource):
+    """An Image Analysis account (kind ComputerVision), in any mode."""
+
+    account_id: pulumi.Output[str]
+    endpoint: pulumi.Output[str]
+    location: pulumi.Output[str]
+
+    def __init__(self, name: str, args: LegacyVisionAccountArgs, opts: Optional[pulumi.ResourceOptions] = None):
+        super().__init__("cvmigrate:legacy:LegacyVisionAccount", name, None, opts)
+        handle = _legacy_account(self, args.config.account, args.context, args.wave)
+        self.account_id = handle.id
+        self.endpoint = handle.endpoint
+        self.location = handle.location
+        self.key_secret = handle.key_secret_name
+        self.register_outputs({
+            "accountId": self.account_id,
+            "endpoint": self.endpoint,
+            "location": self.location,
+            "keySecretName": handle.key_secret_name,
+        })

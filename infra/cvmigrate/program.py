@@ -1,0 +1,58 @@
+"""The Pulumi program: one environment (stack) of the migration estate.
+
+Configuration is parsed and validated completely before the first resource is registered: a typo
+stops the run with every problem listed, and nothing is half-deployed.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import pulumi
+
+from .config import ConfigError, StackConfig, load_from_pulumi
+from .components.foundation import Foundation, FoundationArgs
+from .components.legacy import LegacyContext
+from .components.providers import SubscriptionProviders
+from .components.workload import Workload, WorkloadArgs
+
+
+def load_config() -> StackConfig:
+    cfg, issues = load_from_pulumi()
+    for issue in issues:
+        if issue.warning:
+            pulumi.log.warn(str(issue))
+    if cfg is None:
+        # RunError is shown to the user without a Python traceback.
+        raise pulumi.RunError(ConfigError(issues).render())
+    return cfg
+
+
+def build(cfg: StackConfig) -> dict[str, Any]:
+    """Declare the whole environment; returns what the stack exports."""
+    foundation = Foundation("foundation", FoundationArgs(config=cfg))
+    legacy = LegacyContext(
+        environment=cfg.environment,
+        resource_group_name=foundation.resource_group_name,
+        sink=foundation.sink,
+        key_vault=foundation.key_vault,
+        providers=SubscriptionProviders(parent=foundation),
+        tags=cfg.tags,
+    )
+    workloads = {w.name: Workload(w.name, WorkloadArgs(config=w, legacy=legacy)) for w in cfg.workloads}
+
+    return {
+        "environment": cfg.environment,
+        "retirementDate": cfg.retirement_date.isoformat(),
+        "resourceGroupName": foundation.resource_group_name,
+        "logAnalyticsWorkspaceId": foundation.workspace_id,
+        "logAnalyticsCustomerId": foundation.workspace_customer_id,
+        "archiveStorageAccountId": foundation.archive_id,
+        "keyVaultName": foundation.key_vault.vault_name if foundation.key_vault else None,
+        "workloads": {name: w.summary for name, w in workloads.items()},
+    }
+
+
+def main() -> None:
+    cfg = load_config()
+    for key, value in build(cfg).items():
+        pulumi.export(key, value)
