@@ -16,13 +16,30 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Optional
 
 import pulumi
-from google.protobuf import struct_pb2
+from google.protobuf import json_format, struct_pb2
 from pulumi.runtime import mocks as pulumi_mocks
-from pulumi.runtime import rpc, settings
+from pulumi.runtime import settings
 
 SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"
 SPECIAL_SIG = "4dabf18193072939515e22adb298388d"
+RESOURCE_SIG = "5cf8f73096256a8f31e491e813e4eb8e"
 SUBSCRIPTION = "00000000-1111-2222-3333-444444444444"
+
+
+def _plain(value: Any) -> Any:
+    """The raw property struct as plain Python: secrets unwrapped (their paths are kept in
+    `secret_paths`), resource references as their ID. (rpc.deserialize_properties mis-decodes a
+    secret nested under a key called "value", e.g. Key Vault `properties.value`.)"""
+    if isinstance(value, dict):
+        sig = value.get(SPECIAL_SIG)
+        if sig == SECRET_SIG:
+            return _plain(value.get("value"))
+        if sig == RESOURCE_SIG:
+            return value.get("id") or value.get("urn")
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
 
 
 @dataclass
@@ -43,6 +60,10 @@ class Registered:
     delete_before_replace: bool
     provider: str = ""
     id: str = ""
+
+    @property
+    def parent_type(self) -> str:
+        return self.parent.split("::")[2].split("$")[-1] if self.parent else ""
 
     @property
     def parent_name(self) -> str:
@@ -77,6 +98,8 @@ def _secret_paths(value: Any, path: str = "") -> set[str]:
 def fake_outputs(typ: str, name: str, inputs: dict[str, Any]) -> dict[str, Any]:
     """Provider-computed outputs the program reads back (endpoints, principal IDs)."""
     out = dict(inputs)
+    if typ == "azure-native:resources:ResourceGroup":
+        out["name"] = inputs.get("resourceGroupName", name)
     if typ == "azure-native:cognitiveservices:Account":
         props = dict(inputs.get("properties") or {})
         sub = props.get("customSubDomainName") or inputs.get("accountName", name)
@@ -140,7 +163,7 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
             return response
         self.registered.append(Registered(
             urn=response.urn, type=request.type, name=request.name, custom=bool(request.custom),
-            inputs=rpc.deserialize_properties(request.object) or {},
+            inputs=_plain(json_format.MessageToDict(request.object)),
             secret_paths=_secret_paths(request.object),
             parent=request.parent, protect=bool(request.protect), retain_on_delete=bool(request.retainOnDelete),
             dependencies=list(request.dependencies), ignore_changes=list(request.ignoreChanges),

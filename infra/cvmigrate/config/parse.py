@@ -30,6 +30,9 @@ LOCATION = r"[a-z0-9]+"
 TOP_SECTIONS: dict[str, Callable[[Node], Any] | None] = {}
 WORKLOAD_SECTIONS: dict[str, Callable[[Node, WorkloadConfig], Any] | None] = {}
 
+from .alerts import parse_alerts  # noqa: E402  (alerts.py only needs reader.Node)
+TOP_SECTIONS["alerts"] = parse_alerts
+
 _TOP_KEYS = (
     "environment", "production", "allowCreateInProduction", "resourceGroup", "logAnalytics",
     "archive", "keyVault", "retirementDate", "workloads", "diagnosticSettingName",
@@ -342,6 +345,7 @@ def _custom_vision(node: Node, workload: str, ctx: _Ctx) -> CustomVisionConfig |
         if tid and pid and str(tid).lower() == str(pid).lower():
             node.get("predictionId").error("is the same account as trainingId.",
                                            "Custom Vision needs two accounts: the Training and the Prediction resource.")
+            return None
         if not (tid and pid):
             return None
         return CustomVisionConfig(
