@@ -1,0 +1,297 @@
+"""Client for the Custom Vision Training REST API v3.3 (basePath ``/customvision/v3.3/training``,
+key in the ``Training-Key`` header), reading only what an export needs.
+
+Paths, query parameters and models follow azure-rest-api-specs
+``specification/cognitiveservices/data-plane/CustomVision/Training/stable/v3.3/Training.json``.
+Errors from the service are ``CustomVisionError`` bodies ``{"code": ..., "message": ...}``; the Cognitive
+Services gateway in front of it answers 401 with ``{"error": {"code": "401", "message": ...}}``. Both shapes
+are understood.
+
+429 and 5xx are retried, honouring ``Retry-After`` (seconds or an HTTP date). Image bytes come from
+``originalImageUri`` (a SAS URL on the service's storage) through a second HTTP client that never carries the
+training key, or through GetArtifact when the account uses a VNET and the URI is a relative path.
+"""
+from __future__ import annotations
+
+import email.utils
+import hashlib
+import json
+import threading
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Iterator, Optional
+from urllib.parse import urlsplit
+
+import httpx
+
+from .errors import ExportError
+
+API_BASE = "/customvision/v3.3/training"
+PAGE_SIZE = 256                 # GetTaggedImages/GetUntaggedImages: "take ... limited to 256"
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+MAX_ATTEMPTS = 6
+MAX_RETRY_AFTER = 300.0         # never sleep longer than this on one Retry-After
+PREDICTION_KEY_HINT = (
+    "the service rejected the training key (HTTP 401). This is usually a prediction key, or the key of "
+    "another resource or region: use Key 1/Key 2 of the Custom Vision *Training* resource that --endpoint "
+    "names (Azure portal > the training resource > Keys and Endpoint)")
+
+
+class ServiceError(ExportError):
+    """A non-retryable answer from the Training API, with the CustomVisionError code when there is one."""
+
+    def __init__(self, operation: str, status: int, code: str, message: str):
+        self.operation, self.status, self.code, self.service_message = operation, status, code, message
+        detail = f"{code}: {message}" if code else message
+        super().__init__(f"{operation} failed with HTTP {status}" + (f" ({detail})" if detail else ""))
+
+
+def error_body(response: httpx.Response) -> tuple[str, str]:
+    """(code, message) from a CustomVisionError body or the gateway's ``{"error": {...}}`` envelope."""
+    try:
+        body = response.json()
+    except (json.JSONDecodeError, UnicodeDecodeError, ValueError):
+        return "", response.text[:200].strip()
+    if isinstance(body, dict) and isinstance(body.get("error"), dict):
+        body = body["error"]
+    if isinstance(body, dict):
+        return str(body.get("code") or ""), str(body.get("message") or "")
+    return "", ""
+
+
+def retry_after_seconds(response: httpx.Response, now: Optional[float] = None) -> Optional[float]:
+    """Seconds to wait from a ``Retry-After`` header (delta-seconds or HTTP-date), None if absent/invalid."""
+    value = response.headers.get("Retry-After")
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        return max(0.0, min(float(value), MAX_RETRY_AFTER))
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    delta = when.timestamp() - (time.time() if now is None else now)
+    return max(0.0, min(delta, MAX_RETRY_AFTER))
+
+
+def backoff_seconds(attempt: int) -> float:
+    """Wait before retry ``attempt`` (1-based) when the service gave no Retry-After."""
+    return min(0.5 * (2 ** (attempt - 1)), 30.0)
+
+
+def normalise_endpoint(endpoint: str) -> str:
+    """``https://<resource>.cognitiveservices.azure.com`` (or a regional endpoint) without a trailing path.
+
+    Plain http is accepted only for loopback hosts (local fakes): the key travels in a header."""
+    text = (endpoint or "").strip()
+    parts = urlsplit(text)
+    if parts.scheme not in ("https", "http") or not parts.netloc:
+        raise ExportError(f"--endpoint {endpoint!r} is not a URL; expected "
+                          "https://<training-resource>.cognitiveservices.azure.com")
+    if parts.scheme == "http" and parts.hostname not in ("127.0.0.1", "localhost", "::1"):
+        raise ExportError(f"--endpoint {endpoint!r} uses http; the training key must only travel over https")
+    path = parts.path.rstrip("/")
+    if path.lower().endswith(API_BASE):
+        path = path[: -len(API_BASE)]
+    return f"{parts.scheme}://{parts.netloc}{path}"
+
+
+@dataclass
+class TransferStats:
+    retries: int = 0
+    slept: float = 0.0
+
+
+class TrainingClient:
+    """Read-only Training API v3.3 client. Thread-safe (httpx.Client is); share one across workers."""
+
+    def __init__(self, endpoint: str, key: str, *, timeout: float = 60.0,
+                 sleep: Callable[[float], None] = time.sleep, max_attempts: int = MAX_ATTEMPTS,
+                 max_connections: int = 16):
+        if not key:
+            raise ExportError("the training key is empty")
+        self.endpoint = normalise_endpoint(endpoint)
+        self.base_url = self.endpoint + API_BASE
+        self._sleep = sleep
+        self._max_attempts = max_attempts
+        limits = httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_connections)
+        self._api = httpx.Client(base_url=self.base_url, headers={"Training-Key": key},
+                                 timeout=timeout, limits=limits)
+        # Image bytes live on the service's storage behind SAS URLs: never send the key there.
+        self._blob = httpx.Client(timeout=timeout, limits=limits, follow_redirects=True)
+        self._reached = False
+        self.stats = TransferStats()
+        self._stats_lock = threading.Lock()
+
+    def close(self) -> None:
+        self._api.close()
+        self._blob.close()
+
+    def __enter__(self) -> "TrainingClient":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+    # --- transport -------------------------------------------------------------------------------
+
+    def _send(self, operation: str, send: Callable[[], httpx.Response]) -> httpx.Response:
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                response = send()
+            except httpx.TransportError as exc:
+                # Until the endpoint has answered once, a transport error means a wrong endpoint:
+                # fail fast instead of backing off for a minute.
+                if not self._reached:
+                    raise ExportError(
+                        f"cannot reach {self.endpoint} ({type(exc).__name__}: {exc}); check --endpoint "
+                        "(https://<training-resource>.cognitiveservices.azure.com or the region's endpoint)"
+                    ) from None
+                if attempt >= self._max_attempts:
+                    raise ExportError(f"{operation}: {type(exc).__name__} after {attempt} attempts: {exc}") from None
+                self._wait(backoff_seconds(attempt))
+                continue
+            self._reached = True
+            if response.status_code in RETRY_STATUSES and attempt < self._max_attempts:
+                wait = retry_after_seconds(response)
+                response.close()
+                self._wait(backoff_seconds(attempt) if wait is None else wait)
+                continue
+            return response
+
+    def _wait(self, seconds: float) -> None:
+        with self._stats_lock:
+            self.stats.retries += 1
+            self.stats.slept += seconds
+        self._sleep(seconds)
+
+    def _get_json(self, operation: str, path: str, params: Optional[dict[str, Any]] = None) -> Any:
+        response = self._send(operation, lambda: self._api.get(path, params=params))
+        if response.status_code == 200:
+            return response.json()
+        self._raise(operation, response)
+
+    def _raise(self, operation: str, response: httpx.Response) -> None:
+        status = response.status_code
+        code, message = error_body(response)
+        if status == 401:
+            raise ExportError(PREDICTION_KEY_HINT + (f" [service said: {message}]" if message else ""))
+        if status == 404 and not code.startswith("NotFound"):
+            raise ExportError(
+                f"{self.endpoint} does not serve the Custom Vision Training API v3.3 (HTTP 404 on "
+                f"{operation}); check that --endpoint is the training resource's endpoint and its region")
+        if status in RETRY_STATUSES:
+            raise ExportError(f"{operation} still failing after {self._max_attempts} attempts "
+                              f"(HTTP {status}{': ' + code if code else ''}{' ' + message if message else ''})")
+        raise ServiceError(operation, status, code, message)
+
+    # --- operations (operationIds from the v3.3 spec) ---------------------------------------------
+
+    def get_projects(self) -> list[dict]:
+        return self._get_json("GetProjects", "/projects")
+
+    def get_project(self, project_id: str) -> dict:
+        return self._get_json("GetProject", f"/projects/{project_id}")
+
+    def get_domain(self, domain_id: str) -> dict:
+        return self._get_json("GetDomain", f"/domains/{domain_id}")
+
+    def get_tags(self, project_id: str) -> list[dict]:
+        return self._get_json("GetTags", f"/projects/{project_id}/tags")
+
+    def get_tagged_image_count(self, project_id: str) -> int:
+        return int(self._get_json("GetTaggedImageCount", f"/projects/{project_id}/images/tagged/count"))
+
+    def get_untagged_image_count(self, project_id: str) -> int:
+        return int(self._get_json("GetUntaggedImageCount", f"/projects/{project_id}/images/untagged/count"))
+
+    def iter_images(self, project_id: str, tagged: bool, page_size: int = PAGE_SIZE) -> Iterator[list[dict]]:
+        """Pages of GetTaggedImages / GetUntaggedImages, oldest first so that images added during the
+        export land at the end instead of shifting every page."""
+        page_size = max(1, min(page_size, PAGE_SIZE))
+        kind = "tagged" if tagged else "untagged"
+        operation = "GetTaggedImages" if tagged else "GetUntaggedImages"
+        skip = 0
+        while True:
+            page = self._get_json(operation, f"/projects/{project_id}/images/{kind}",
+                                  {"take": page_size, "skip": skip, "orderBy": "Oldest"})
+            if not page:
+                return
+            yield page
+            if len(page) < page_size:
+                return
+            skip += len(page)
+
+    def get_iterations(self, project_id: str) -> list[dict]:
+        return self._get_json("GetIterations", f"/projects/{project_id}/iterations")
+
+    def get_iteration_performance(self, project_id: str, iteration_id: str, threshold: float,
+                                  overlap_threshold: Optional[float] = None) -> dict:
+        params: dict[str, Any] = {"threshold": threshold}
+        if overlap_threshold is not None:
+            params["overlapThreshold"] = overlap_threshold
+        return self._get_json("GetIterationPerformance",
+                              f"/projects/{project_id}/iterations/{iteration_id}/performance", params)
+
+    # --- image bytes --------------------------------------------------------------------------------
+
+    def download_image(self, project_id: str, uri: str, dest: Path) -> tuple[str, int, bytes]:
+        """Stream one original image into ``dest`` (truncated on every attempt).
+
+        Returns (sha256 hex, size in bytes, first 16 bytes for format sniffing)."""
+        absolute = bool(urlsplit(uri).scheme)
+        operation = "download original image"
+
+        def send() -> httpx.Response:
+            if absolute:
+                return self._blob.send(self._blob.build_request("GET", uri), stream=True)
+            # VNET-enabled accounts return a relative path to read through GetArtifact.
+            request = self._api.build_request("GET", f"/projects/{project_id}/artifacts", params={"path": uri})
+            return self._api.send(request, stream=True)
+
+        attempt = 0
+        while True:
+            attempt += 1
+            response = self._send(operation, send)
+            try:
+                if response.status_code != 200:
+                    response.read()
+                    if response.status_code in (403, 404) and absolute:
+                        raise ExportError(f"an image URL returned HTTP {response.status_code}; its SAS token "
+                                          "may have expired: run the export again (it resumes)")
+                    self._raise(operation, response)
+                digest = hashlib.sha256()
+                size = 0
+                head = b""
+                with open(dest, "wb") as fh:
+                    for chunk in response.iter_bytes(65536):
+                        if len(head) < 16:
+                            head += chunk[: 16 - len(head)]
+                        digest.update(chunk)
+                        size += len(chunk)
+                        fh.write(chunk)
+                expected = response.headers.get("Content-Length")
+                if expected is not None and int(expected) != size:
+                    raise httpx.ReadError(f"short read: {size} of {expected} bytes")
+                return digest.hexdigest(), size, head
+            except (httpx.TransportError, httpx.StreamError) as exc:
+                if attempt >= self._max_attempts:
+                    raise ExportError(f"{operation}: {exc} after {attempt} attempts") from None
+                self._wait(backoff_seconds(attempt))
+            finally:
+                response.close()
+
+
+def is_uuid(text: str) -> bool:
+    try:
+        uuid.UUID(text)
+    except (ValueError, AttributeError, TypeError):
+        return False
+    return True

@@ -1,0 +1,12 @@
+"""Errors the export raises. Both are user-facing: one line, exit code 2, no traceback."""
+from __future__ import annotations
+
+from ..cli import UserError
+
+
+class ExportError(UserError):
+    """The export cannot go on (bad key, wrong endpoint, unknown project, service failure)."""
+
+
+class ReconciliationError(ExportError):
+    """What was exported differs from what the service says the project holds."""

@@ -1,0 +1,344 @@
+"""The export itself: read the project through the Training API, download the images, write the AutoML
+dataset (train/ and validation/ with annotations.jsonl + MLTable), manifest.json and README.md, and
+optionally upload the folder.
+
+Order matters for safety: everything that can be checked cheaply (key, endpoint, project, counts, listing
+reconciliation) is checked before the first image is fetched, and the dataset files are written only after
+every image is on disk and the counts reconcile.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Optional
+
+from .. import __version__
+from .client import ServiceError, TrainingClient, is_uuid
+from .errors import ExportError, ReconciliationError
+from .files import write_json_atomic, write_jsonl_atomic, write_text_atomic
+from .imagestore import JOURNAL, ImageStore, StoredImage, download_all
+from .mapping import DETECTION, MULTICLASS, MULTILABEL, map_image, record, task_type
+from .mltable import ANNOTATIONS, write_mltable
+from .split import counts_per_tag, stratified_split
+
+MANIFEST = "manifest.json"
+MANIFEST_VERSION = 1
+# The Custom Vision portal's default thresholds for the scores it shows (probability 50 %, overlap 30 %).
+PERFORMANCE_THRESHOLD = 0.5
+OVERLAP_THRESHOLD = 0.3
+NEGATIVE_POLICY = {
+    MULTICLASS: "images tagged only with a Negative tag are dropped (AutoML classification has no 'none' class)",
+    MULTILABEL: "images tagged only with a Negative tag are dropped (AutoML classification has no 'none' class)",
+    DETECTION: "images tagged with a Negative tag are kept as background images with an empty label list",
+}
+
+
+@dataclass
+class ExportOptions:
+    endpoint: str
+    key: str
+    project: str
+    out: Path
+    split: float = 0.2
+    seed: int = 0
+    include_untagged: bool = False
+    image_url_prefix: Optional[str] = None
+    upload: Optional[str] = None
+    concurrency: int = 8
+    progress: bool = True
+    upload_credential: Any = None
+    sleep: Optional[Callable[[float], None]] = None
+    now: Optional[Callable[[], dt.datetime]] = None
+    page_size: int = 256
+
+
+@dataclass
+class ExportResult:
+    out: Path
+    task: str
+    project_id: str
+    project_name: str
+    train: int
+    validation: int
+    untagged: int
+    dropped_negative: int
+    downloaded: int
+    reused: int
+    retries: int
+    uploaded: Optional[int] = None
+    upload_skipped: Optional[int] = None
+    manifest: dict = field(default_factory=dict, repr=False)
+
+
+def run_export(opts: ExportOptions) -> ExportResult:
+    if not 0 <= opts.split < 1:
+        raise ExportError(f"--split {opts.split} must be at least 0 and below 1 (the validation fraction)")
+    if opts.concurrency < 1:
+        raise ExportError(f"--concurrency {opts.concurrency} must be 1 or more")
+    prefix = opts.image_url_prefix
+    if prefix is not None and not prefix.endswith("/"):
+        prefix += "/"
+    kwargs: dict[str, Any] = {"max_connections": max(4, opts.concurrency)}
+    if opts.sleep is not None:
+        kwargs["sleep"] = opts.sleep
+    with TrainingClient(opts.endpoint, opts.key, **kwargs) as client:
+        return _export(client, opts, prefix)
+
+
+# --- reading the project ---------------------------------------------------------------------------------
+
+def resolve_project(client: TrainingClient, project: str) -> dict:
+    """GetProject for an ID, else the GetProjects entry whose name matches (exactly, then ignoring case)."""
+    if is_uuid(project):
+        try:
+            return client.get_project(project)
+        except ServiceError as exc:
+            if exc.status == 404 or exc.code == "NotFoundProject":
+                raise ExportError(f"project {project} not found at {client.endpoint}" + _known(client)) from None
+            raise
+    projects = client.get_projects()
+    matches = [p for p in projects if p.get("name") == project]
+    if not matches:
+        matches = [p for p in projects if str(p.get("name", "")).lower() == project.lower()]
+    if not matches:
+        raise ExportError(f"no project named {project!r} at {client.endpoint}" + _known(client, projects))
+    if len(matches) > 1:
+        ids = ", ".join(p["id"] for p in matches)
+        raise ExportError(f"{len(matches)} projects are named {project!r} ({ids}); pass --project <ID>")
+    return matches[0]
+
+
+def _known(client: TrainingClient, projects: Optional[list[dict]] = None) -> str:
+    if projects is None:
+        try:
+            projects = client.get_projects()
+        except ExportError:
+            return ""
+    if not projects:
+        return " (the resource has no projects: is this the right training resource?)"
+    listed = ", ".join(f"{p.get('name')!r} ({p.get('id')})" for p in projects[:10])
+    return f"; projects there: {listed}" + (" ..." if len(projects) > 10 else "")
+
+
+def list_images(client: TrainingClient, project_id: str, tagged: bool, page_size: int) -> dict[str, dict]:
+    images: dict[str, dict] = {}
+    for page in client.iter_images(project_id, tagged, page_size):
+        for image in page:
+            images[str(image["id"])] = image
+    return images
+
+
+def legacy_model(client: TrainingClient, project_id: str, task: str, tags: dict[str, dict]) -> dict:
+    """The published iteration (the latest one trained, if several are published; else the latest completed
+    iteration) and its precision/recall/AP per tag: the bar the replacement must beat."""
+    iterations = client.get_iterations(project_id)
+    published = [it for it in iterations if it.get("publishName")]
+    completed = [it for it in iterations if it.get("status") == "Completed"]
+    pool = published or completed
+    if not pool:
+        return {"iteration": None, "note": "the project has no trained iteration", "per_tag": None}
+    chosen = max(pool, key=lambda it: (str(it.get("trainedAt") or ""), str(it.get("lastModified") or "")))
+    overlap = OVERLAP_THRESHOLD if task == DETECTION else None
+    iteration = {k: chosen.get(k) for k in ("id", "name", "status", "trainedAt", "publishName", "domainId",
+                                            "classificationType", "trainingType")}
+    out: dict[str, Any] = {"iteration": iteration, "published": bool(chosen.get("publishName")),
+                           "threshold": PERFORMANCE_THRESHOLD, "overlap_threshold": overlap}
+    try:
+        perf = client.get_iteration_performance(project_id, chosen["id"], PERFORMANCE_THRESHOLD, overlap)
+    except ServiceError as exc:
+        out.update(per_tag=None, note=f"GetIterationPerformance failed: {exc.code or exc.status} {exc.service_message}")
+        return out
+    per_tag = [{"tag": t.get("name") or tags.get(t.get("id"), {}).get("name"), "tag_id": t.get("id"),
+                "precision": t.get("precision"), "recall": t.get("recall"),
+                "average_precision": t.get("averagePrecision")}
+               for t in perf.get("perTagPerformance") or []]
+    per_tag.sort(key=lambda t: str(t["tag"]))
+    out.update(precision=perf.get("precision"), recall=perf.get("recall"),
+               average_precision=perf.get("averagePrecision"), per_tag=per_tag)
+    return out
+
+
+# --- the output folder -------------------------------------------------------------------------------------
+
+def _previous_manifest(out: Path, project_id: str) -> dict:
+    """The manifest of an earlier (possibly interrupted) export of the same project into ``out``; refuses a
+    non-empty folder that holds anything else."""
+    path = out / MANIFEST
+    if path.is_file():
+        try:
+            previous = json.loads(path.read_text(encoding="utf-8"))
+        except (ValueError, OSError):
+            raise ExportError(f"{path} exists but is not a cvmigrate manifest; choose an empty --out") from None
+        other = (previous.get("project") or {}).get("id")
+        if previous.get("tool", {}).get("name") != "cvmigrate" or other is None:
+            raise ExportError(f"{path} exists but is not a cvmigrate manifest; choose an empty --out")
+        if other != project_id:
+            raise ExportError(f"{out} holds an export of project {other}, not {project_id}; choose another --out")
+        return previous
+    if out.exists() and any(p.name != JOURNAL for p in out.iterdir()):
+        raise ExportError(f"--out {out} is not empty and holds no cvmigrate export; choose an empty folder")
+    return {}
+
+
+def _now(opts: ExportOptions) -> str:
+    moment = opts.now() if opts.now else dt.datetime.now(dt.timezone.utc)
+    return moment.astimezone(dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def _export(client: TrainingClient, opts: ExportOptions, prefix: Optional[str]) -> ExportResult:
+    project = resolve_project(client, opts.project)
+    project_id = str(project["id"])
+    settings = project.get("settings") or {}
+    domain = client.get_domain(settings["domainId"])
+    task = task_type(domain, settings)
+    tags = {str(t["id"]): t for t in client.get_tags(project_id)}
+    tagged_count = client.get_tagged_image_count(project_id)
+    untagged_count = client.get_untagged_image_count(project_id) if opts.include_untagged else None
+    if tagged_count == 0:
+        raise ExportError(f"project {project.get('name')!r} ({project_id}) has zero tagged images: there is "
+                          "nothing to train on; tag images in the Custom Vision portal first")
+
+    out = opts.out
+    previous = _previous_manifest(out, project_id)
+    out.mkdir(parents=True, exist_ok=True)
+
+    tagged = list_images(client, project_id, True, opts.page_size)
+    if len(tagged) != tagged_count:
+        raise ReconciliationError(
+            f"GetTaggedImageCount says {tagged_count} tagged images but GetTaggedImages listed {len(tagged)}; "
+            "was the project edited during the export? Run it again when labelling has stopped")
+    untagged: dict[str, dict] = {}
+    if opts.include_untagged:
+        untagged = list_images(client, project_id, False, opts.page_size)
+        if len(untagged) != untagged_count:
+            raise ReconciliationError(
+                f"GetUntaggedImageCount says {untagged_count} untagged images but GetUntaggedImages listed "
+                f"{len(untagged)}; run the export again when uploads have stopped")
+        overlap = set(untagged) & set(tagged)
+        if overlap:
+            raise ReconciliationError(f"{len(overlap)} images are listed as both tagged and untagged")
+
+    mapped = {image_id: map_image(image, task, tags) for image_id, image in tagged.items()}
+    legacy = legacy_model(client, project_id, task, tags)
+
+    header = {
+        "manifest_version": MANIFEST_VERSION,
+        "tool": {"name": "cvmigrate", "version": __version__},
+        "status": "incomplete",
+        "exported_at": _now(opts),
+        "endpoint": client.endpoint,
+        "project": {"id": project_id, "name": project.get("name"), "description": project.get("description")},
+        "domain": {"id": domain.get("id"), "name": domain.get("name"), "type": domain.get("type")},
+        "classification_type": settings.get("classificationType") if task != DETECTION else None,
+        "task": task,
+        "negative_policy": NEGATIVE_POLICY[task],
+        "split": {"fraction": opts.split, "seed": opts.seed, "method": "stratified"},
+        "image_url_prefix": prefix,
+        "tags": {tid: {"name": t.get("name"), "type": t.get("type"), "image_count": t.get("imageCount")}
+                 for tid, t in sorted(tags.items(), key=lambda kv: str(kv[1].get("name")))},
+    }
+
+    # --- images ---
+    store = ImageStore(out)
+    wanted = {**{i: img for i, img in tagged.items() if not mapped[i].dropped}, **untagged}
+    reused = store.verified(store.recorded(previous.get("images") or {}), wanted)
+    store.remove_stale(set(reused))
+    stored: dict[str, StoredImage] = dict(reused)
+    todo = [(i, str(wanted[i].get("originalImageUri") or "")) for i in sorted(wanted) if i not in reused]
+    missing_uri = [i for i, uri in todo if not uri]
+    if missing_uri:
+        raise ExportError(f"{len(missing_uri)} images have no originalImageUri (first: {missing_uri[0]})")
+
+    def save_partial() -> None:
+        write_json_atomic(out / MANIFEST, {**header, "images": {i: s.as_manifest() for i, s in sorted(stored.items())}})
+
+    save_partial()
+    from tqdm import tqdm
+
+    bar = tqdm(total=len(wanted), initial=len(reused), unit="img", desc="images", file=sys.stderr,
+               disable=not opts.progress or not todo, dynamic_ncols=True)
+    try:
+        download_all(store, lambda uri, dest: client.download_image(project_id, uri, dest), todo,
+                     opts.concurrency, lambda s: (stored.__setitem__(s.image_id, s), bar.update(1)))
+    except BaseException:
+        store.close()
+        save_partial()  # everything fetched so far is resumable from the manifest too
+        raise
+    finally:
+        bar.close()
+
+    # --- reconcile: every listed image is either on disk or dropped by the documented policy ---
+    absent = sorted(set(wanted) - set(stored))
+    dropped_negative = sum(1 for m in mapped.values() if m.dropped)
+    kept_tagged = sum(1 for i in tagged if i in stored and not mapped[i].dropped)
+    if absent or kept_tagged + dropped_negative != tagged_count or (
+            opts.include_untagged and sum(1 for i in untagged if i in stored) != untagged_count):
+        raise ReconciliationError(
+            f"exported {kept_tagged} tagged images + {dropped_negative} dropped as negative against "
+            f"{tagged_count} tagged in the service" + (f"; {len(absent)} images missing" if absent else ""))
+
+    # --- dataset files ---
+    labels = {i: m.label for i, m in mapped.items() if not m.dropped}
+    train_ids, val_ids = stratified_split(labels, opts.split, opts.seed)
+
+    def url_of(image_id: str) -> str:
+        rel = stored[image_id].file
+        return f"{prefix}{rel}" if prefix is not None else f"../{rel}"
+
+    def records(ids: list[str]) -> list[dict]:
+        return [record(url_of(i), stored[i].format, tagged[i].get("width"), tagged[i].get("height"), labels[i])
+                for i in ids]
+
+    splits = {"train": train_ids, "validation": val_ids}
+    for name, ids in splits.items():
+        folder = out / name
+        if not ids:
+            continue
+        folder.mkdir(exist_ok=True)
+        write_jsonl_atomic(folder / ANNOTATIONS, records(ids))
+        write_mltable(folder)
+    if not val_ids and (out / "validation").is_dir():
+        for leftover in ("MLTable", ANNOTATIONS):
+            (out / "validation" / leftover).unlink(missing_ok=True)
+    if untagged:
+        folder = out / "untagged"
+        folder.mkdir(exist_ok=True)
+        write_jsonl_atomic(folder / ANNOTATIONS, [
+            record(url_of(i), stored[i].format, untagged[i].get("width"), untagged[i].get("height"), None)
+            for i in sorted(untagged)])
+
+    split_of = {**{i: "train" for i in train_ids}, **{i: "validation" for i in val_ids},
+                **{i: "untagged" for i in untagged}}
+    manifest = {
+        **header,
+        "status": "complete",
+        "counts": {
+            "service": {"tagged": tagged_count, "untagged": untagged_count},
+            "exported": {"train": len(train_ids), "validation": len(val_ids), "untagged": len(untagged),
+                         "dropped_negative": dropped_negative,
+                         "dropped_boxes_outside_image": sum(m.dropped_boxes for m in mapped.values())},
+            "per_tag": {"train": counts_per_tag(labels[i] for i in train_ids),
+                        "validation": counts_per_tag(labels[i] for i in val_ids)},
+        },
+        "legacy_model": legacy,
+        "images": {i: {**stored[i].as_manifest(), "split": split_of[i]} for i in sorted(stored)},
+    }
+    write_json_atomic(out / MANIFEST, manifest)
+    store.finish()
+    from .readme import render
+
+    write_text_atomic(out / "README.md", render(manifest))
+
+    result = ExportResult(out=out, task=task, project_id=project_id, project_name=str(project.get("name")),
+                          train=len(train_ids), validation=len(val_ids), untagged=len(untagged),
+                          dropped_negative=dropped_negative, downloaded=len(todo), reused=len(reused),
+                          retries=client.stats.retries, manifest=manifest)
+    if opts.upload:
+        from .upload import upload_folder
+
+        up = upload_folder(out, opts.upload, credential=opts.upload_credential, concurrency=opts.concurrency)
+        result.uploaded, result.upload_skipped = up.uploaded, up.skipped
+    return result

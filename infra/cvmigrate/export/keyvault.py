@@ -1,0 +1,60 @@
+"""The training key from the stack's Key Vault: the vault and secret names the Pulumi program stores legacy
+keys under (``naming.stack_key_vault_name`` and ``naming.key_secret_name(workload, "training")``)."""
+from __future__ import annotations
+
+from typing import Any, Callable, Optional
+
+from .. import naming
+from .errors import ExportError
+
+
+def vault_url(vault_name: str) -> str:
+    return f"https://{vault_name}.vault.azure.net/"
+
+
+def training_key_location(stack: str, workload: str) -> tuple[str, str]:
+    """(vault URL, secret name) for a workload's Custom Vision training key, from Pulumi.<stack>.yaml."""
+    from ..config import load_stack_file
+
+    cfg = load_stack_file(stack)
+    try:
+        wl = cfg.workload(workload)
+    except KeyError:
+        names = ", ".join(w.name for w in cfg.workloads) or "none"
+        raise ExportError(f"--workload {workload!r} is not in stack {stack!r} (workloads: {names})") from None
+    if wl.custom_vision is None:
+        raise ExportError(f"workload {workload!r} has no legacy.customVision account in stack {stack!r}; "
+                          "pass the key with --key-env instead")
+    if not wl.custom_vision.training.store_keys:
+        raise ExportError(f"workload {workload!r} does not store its keys in Key Vault (storeKeys: false); "
+                          "pass the key with --key-env instead")
+    return vault_url(naming.stack_key_vault_name(cfg)), naming.key_secret_name(workload, "training")
+
+
+def read_secret(url: str, secret_name: str, credential: Optional[Any] = None,
+                client_factory: Optional[Callable[[str, Any], Any]] = None) -> str:
+    """Read one secret with azure-identity (DefaultAzureCredential unless one is given)."""
+    from azure.core.exceptions import ClientAuthenticationError, HttpResponseError, ResourceNotFoundError
+
+    if credential is None:
+        from azure.identity import DefaultAzureCredential
+        credential = DefaultAzureCredential()
+    if client_factory is None:
+        from azure.keyvault.secrets import SecretClient
+        client_factory = lambda u, c: SecretClient(vault_url=u, credential=c)  # noqa: E731
+    client = client_factory(url, credential)
+    try:
+        value = client.get_secret(secret_name).value
+    except ResourceNotFoundError:
+        raise ExportError(f"secret {secret_name!r} not found in {url}; has `pulumi up` stored the workload's "
+                          "keys there? Otherwise pass the key with --key-env") from None
+    except ClientAuthenticationError as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise ExportError(f"cannot sign in to read {url} ({first}); run `az login` or set up a managed "
+                          "identity with 'Key Vault Secrets User' on the vault") from None
+    except HttpResponseError as exc:
+        raise ExportError(f"reading secret {secret_name!r} from {url} failed: HTTP {exc.status_code} "
+                          f"{exc.reason or ''}".strip()) from None
+    if not value:
+        raise ExportError(f"secret {secret_name!r} in {url} is empty")
+    return value
