@@ -32,6 +32,10 @@ WORKLOAD_SECTIONS: dict[str, Callable[[Node, WorkloadConfig], Any] | None] = {}
 
 from .alerts import parse_alerts  # noqa: E402  (alerts.py only needs reader.Node)
 TOP_SECTIONS["alerts"] = parse_alerts
+from .replacement import parse_access, parse_defaults, parse_replacement  # noqa: E402
+TOP_SECTIONS["replacement"] = parse_defaults
+WORKLOAD_SECTIONS["replacement"] = parse_replacement
+WORKLOAD_SECTIONS["access"] = parse_access
 
 _TOP_KEYS = (
     "environment", "production", "allowCreateInProduction", "resourceGroup", "logAnalytics",

@@ -19,3 +19,31 @@ class ReplacementRef:
     target: str                      # one of TARGETS
     name: str                        # endpoint name (automl) or Cognitive Services account name
     deployments: tuple[str, ...] = ()  # foundry: model deployment names that belong to the workload
+
+
+def replacement_refs(cfg) -> list[ReplacementRef]:
+    """Per workload, in config order: the names its replacement traffic is attributed by.
+
+    automl -> the managed online endpoint's name; foundry -> the AIServices account's name (shared or
+    dedicated) plus the workload's deployment names; documentIntelligence / face -> the account names.
+    """
+    from .replacement import defaults_of, endpoint_name, foundry_account_name
+
+    defaults = defaults_of(cfg)
+    refs: list[ReplacementRef] = []
+    for w in cfg.workloads:
+        r = w.replacement
+        if r is None:
+            continue
+        if r.automl is not None:
+            refs.append(ReplacementRef(w.name, "automl", endpoint_name(r.automl, w.name, cfg.environment)))
+        if r.foundry is not None:
+            refs.append(ReplacementRef(
+                w.name, "foundry", foundry_account_name(r.foundry, w.name, cfg.environment, defaults),
+                tuple(d.name for d in r.foundry.deployments)))
+        if r.document_intelligence is not None:
+            refs.append(ReplacementRef(w.name, "documentIntelligence",
+                                       r.document_intelligence.account_name(cfg.environment, w.name)))
+        if r.face is not None:
+            refs.append(ReplacementRef(w.name, "face", r.face.account_name(cfg.environment, w.name)))
+    return refs
