@@ -1,0 +1,1 @@
+"""Policy as code for the migration estate: Pulumi policy pack rules (``rules``, ``pack``)."""
