@@ -1,0 +1,40 @@
+"""`cvmigrate render --stack <env> --out DIR`: the stack's queries as ready-to-paste KQL, offline."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("render", help="write the stack's KQL queries (DIR/queries/<name>.kql); no Azure needed")
+    p.add_argument("--stack", required=True, metavar="ENV", help="stack name (reads Pulumi.<ENV>.yaml) or a path")
+    p.add_argument("--out", required=True, metavar="DIR", help="output folder; queries go to DIR/queries/")
+    p.add_argument("--error-classes", metavar="FILE", type=Path,
+                   help="YAML merged over the bundled queries/error_classes.yaml (hints, status mapping)")
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..cli import UserError
+    from ..config import load_stack_file
+    from ..kql import ErrorClassesError, render_all
+
+    cfg = load_stack_file(args.stack)
+    for warning in cfg.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    try:
+        queries = render_all(cfg, error_classes_path=args.error_classes)
+    except ErrorClassesError as exc:
+        raise UserError(f"--error-classes: {exc}") from None
+    folder = Path(args.out) / "queries"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, query in queries.items():
+            (folder / f"{name}.kql").write_text(query.text, encoding="utf-8")
+    except OSError as exc:
+        raise UserError(f"cannot write to {folder}: {exc.strerror}") from None
+    print(f"{args.stack}: wrote {len(queries)} queries to {folder}/ "
+          f"({len(cfg.workloads)} workload(s), {len(cfg.legacy_accounts)} legacy account(s)). "
+          "Paste a .kql file into Log Analytics > Logs (inventory.kql into Resource Graph Explorer).")
+    return 0

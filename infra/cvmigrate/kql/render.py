@@ -1,0 +1,125 @@
+"""Render the query templates of queries/ into self-contained KQL.
+
+Every ``queries/<name>.kql`` (names starting with ``_`` are shared fragments) opens with a header
+that the rendered text keeps, so a pasted query documents itself::
+
+    // <name>: <what it answers>
+    // Columns: A, B, C
+    // Source: logs | arg
+    // Portable: yes | no - <the duckdb-kql construct it needs>
+"""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterable, Mapping, Optional, Sequence
+
+from ..config.model import StackConfig
+from ..config.replacement_refs import ReplacementRef
+from .params import build_params, load_error_classes
+
+QUERY_NAMES = (
+    "legacy_traffic", "error_classes", "cutover_progress", "burndown", "top_callers",
+    "decommission_readiness", "replacement_health", "legacy_regression", "inventory",
+)
+
+
+@dataclass(frozen=True)
+class RenderedQuery:
+    name: str
+    text: str                   # self-contained KQL, runs as-is in Log Analytics (source "logs") or ARG ("arg")
+    description: str
+    columns: tuple[str, ...]    # output columns, in order
+    source: str                 # "logs" | "arg"
+    portable: bool              # runs on DuckDB through duckdb-kql
+    portable_note: str = ""     # why not, when it is not
+
+
+def kql_string(value: Any) -> str:
+    """A KQL string literal. Escapes the characters a double-quoted Kusto literal treats specially."""
+    if not isinstance(value, str):
+        raise TypeError(f"expected a string for a KQL literal, got {type(value).__name__} {value!r}")
+    escaped = (value.replace("\\", "\\\\").replace('"', '\\"')
+               .replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t"))
+    return f'"{escaped}"'
+
+
+def kql_list(values: Iterable[Any]) -> str:
+    return ", ".join(kql_string(v) for v in values)
+
+
+def kql_real(value: Any) -> str:
+    """A real literal (always with a decimal point, so integer division never creeps in)."""
+    number = float(value)
+    if not math.isfinite(number):
+        raise ValueError(f"{value!r} is not a finite number")
+    text = repr(number)
+    return text if ("." in text or "e" in text) else text + ".0"
+
+
+@lru_cache(maxsize=4)
+def _environment(folder: str) -> Any:
+    import jinja2
+
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(folder),
+        undefined=jinja2.StrictUndefined,   # a misspelt parameter fails the render, never renders as ""
+        trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, autoescape=False,
+    )
+    env.filters.update(kql=kql_string, kql_list=kql_list, kql_real=kql_real)
+    return env
+
+
+def _queries_dir() -> Path:
+    from ..paths import queries_dir
+
+    return queries_dir()
+
+
+def render_query(name: str, params: Mapping[str, Any]) -> str:
+    """Render ``queries/<name>.kql`` with ``params`` (see :func:`cvmigrate.kql.params.build_params`)."""
+    if name not in QUERY_NAMES:
+        raise KeyError(f"unknown query {name!r}; known: {', '.join(QUERY_NAMES)}")
+    text = _environment(str(_queries_dir())).get_template(f"{name}.kql").render(**params)
+    return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
+
+
+def parse_header(name: str, text: str) -> RenderedQuery:
+    head: dict[str, str] = {}
+    description = ""
+    for line in text.splitlines():
+        if not line.startswith("//"):
+            break
+        body = line[2:].strip()
+        key, sep, value = body.partition(":")
+        if not description and key == name and sep:
+            description = value.strip()
+        elif sep and key in ("Columns", "Source", "Portable"):
+            head[key] = value.strip()
+    missing = [k for k in ("Columns", "Source", "Portable") if k not in head]
+    if not description or missing:
+        raise ValueError(f"queries/{name}.kql: header must start with '// {name}: <description>' and have "
+                         f"// Columns:, // Source: and // Portable: lines (missing: {', '.join(missing) or 'description'})")
+    portable_text = head["Portable"]
+    portable = portable_text.lower().startswith("yes")
+    note = "" if portable else portable_text.split("-", 1)[-1].strip()
+    return RenderedQuery(
+        name=name, text=text, description=description,
+        columns=tuple(c.strip() for c in head["Columns"].split(",")),
+        source=head["Source"], portable=portable, portable_note=note,
+    )
+
+
+def render_all(cfg: StackConfig, *, refs: Optional[Sequence[ReplacementRef]] = None,
+               error_classes_path: Optional[Path] = None,
+               names: Sequence[str] = QUERY_NAMES) -> dict[str, RenderedQuery]:
+    """Every query rendered for ``cfg``, keyed by name, in :data:`QUERY_NAMES` order.
+
+    ``refs``: replacement refs (default: the stack's own); ``error_classes_path``: a user file merged
+    over queries/error_classes.yaml (raises :class:`ErrorClassesError` when it is invalid)."""
+    classes = load_error_classes(error_classes_path)
+    params = build_params(cfg, refs=refs, error_classes=classes)
+    return {name: parse_header(name, render_query(name, params)) for name in names}

@@ -1,0 +1,62 @@
+// Static KQL check with Microsoft's Kusto language service (@kusto/language-service-next).
+// stdin:  {"databases": {"<db>": {"<Table>": {"<Column>": "<kusto scalar type>", ...}, ...}, ...},
+//          "queries": {"<name>": {"text": "<KQL>", "database": "<db>"}, ...}}
+// stdout: {"<name>": [{"severity", "code", "message", "start", "length"}, ...], ...}
+// One process checks every query: loading the service costs more than all the checks together.
+'use strict';
+require('@kusto/language-service-next/bridge.js');
+require('@kusto/language-service-next/Kusto.Language.Bridge.js');
+
+const K = Kusto.Language;
+const S = K.Symbols;
+
+function readStdin() {
+  const chunks = [];
+  const fd = 0;
+  const buf = Buffer.alloc(1 << 16);
+  for (;;) {
+    let n;
+    try { n = require('fs').readSync(fd, buf, 0, buf.length, null); } catch (e) {
+      if (e.code === 'EAGAIN') continue;
+      if (e.code === 'EOF') break;
+      throw e;
+    }
+    if (n === 0) break;
+    chunks.push(Buffer.from(buf.subarray(0, n)));
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function globals(databases) {
+  const out = {};
+  for (const [dbName, tables] of Object.entries(databases)) {
+    const symbols = Object.entries(tables).map(([table, columns]) => {
+      const cols = Object.entries(columns).map(([col, type]) => {
+        const scalar = S.ScalarTypes.GetSymbol(type);
+        if (!scalar) throw new Error(`${table}.${col}: unknown Kusto type '${type}'`);
+        return new S.ColumnSymbol(col, scalar);
+      });
+      return new S.TableSymbol.$ctor4(table, cols);
+    });
+    const db = new S.DatabaseSymbol.$ctor1(dbName, symbols, false);
+    out[dbName] = K.GlobalState.Default.WithDatabase(db);
+  }
+  return out;
+}
+
+const input = JSON.parse(readStdin());
+const states = globals(input.databases);
+const result = {};
+for (const [name, q] of Object.entries(input.queries)) {
+  const gs = states[q.database];
+  if (!gs) throw new Error(`query ${name}: unknown database '${q.database}'`);
+  const diags = K.KustoCode.ParseAndAnalyze(q.text, gs).GetDiagnostics();
+  const list = [];
+  for (let i = 0; i < diags.Count; i++) {
+    const d = diags.getItem(i);
+    list.push({ severity: String(d.Severity), code: String(d.Code), message: String(d.Message),
+                start: d.Start, length: d.Length });
+  }
+  result[name] = list;
+}
+process.stdout.write(JSON.stringify(result));
