@@ -36,6 +36,8 @@ from .replacement import parse_access, parse_defaults, parse_replacement  # noqa
 TOP_SECTIONS["replacement"] = parse_defaults
 WORKLOAD_SECTIONS["replacement"] = parse_replacement
 WORKLOAD_SECTIONS["access"] = parse_access
+from .azure_policy import parse_azure_policy  # noqa: E402
+TOP_SECTIONS["azurePolicy"] = parse_azure_policy
 
 _TOP_KEYS = (
     "environment", "production", "allowCreateInProduction", "resourceGroup", "logAnalytics",
