@@ -24,3 +24,8 @@ def queries_dir() -> Path:
 
 def dashboards_dir() -> Path:
     return _data_dir("dashboards")
+
+
+def azure_policies_dir() -> Path:
+    """Azure Policy definitions (JSON) the AzurePolicy component deploys."""
+    return _data_dir("policies") / "azure"
