@@ -70,3 +70,19 @@ def test_make_deploy_targets_explain_a_missing_pulumi_cli(target, tmp_path):
     assert result.returncode != 0
     assert "pulumi CLI is not installed" in result.stdout
     assert "get.pulumi.com" in result.stdout
+
+
+def test_pulumi_project_file_points_at_the_program_and_the_venv():
+    """Field names per Pulumi's project file reference (pulumi.com/docs/iac/concepts/projects/project-file):
+    `main` is a path relative to Pulumi.yaml; python runtime options `toolchain` and `virtualenv`."""
+    import yaml
+
+    project = yaml.safe_load((ROOT / "Pulumi.yaml").read_text())
+    assert project["name"] == "cvmigrate"
+    assert project["runtime"]["name"] == "python"
+    assert project["runtime"]["options"] == {"toolchain": "pip", "virtualenv": ".venv"}
+    assert (ROOT / project["main"] / "__main__.py").is_file()
+    for env in ("dev", "prod"):
+        stack_file = yaml.safe_load((ROOT / f"Pulumi.{env}.yaml").read_text())
+        assert set(stack_file) == {"config"}
+        assert "00000000-0000-0000-0000-000000000000" in str(stack_file) or env == "dev"
