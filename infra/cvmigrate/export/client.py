@@ -111,13 +111,13 @@ class TrainingClient:
     """Read-only Training API v3.3 client. Thread-safe (httpx.Client is); share one across workers."""
 
     def __init__(self, endpoint: str, key: str, *, timeout: float = 60.0,
-                 sleep: Callable[[float], None] = time.sleep, max_attempts: int = MAX_ATTEMPTS,
+                 sleep: Optional[Callable[[float], None]] = None, max_attempts: int = MAX_ATTEMPTS,
                  max_connections: int = 16):
         if not key:
             raise ExportError("the training key is empty")
         self.endpoint = normalise_endpoint(endpoint)
         self.base_url = self.endpoint + API_BASE
-        self._sleep = sleep
+        self._sleep = sleep or time.sleep
         self._max_attempts = max_attempts
         limits = httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_connections)
         self._api = httpx.Client(base_url=self.base_url, headers={"Training-Key": key},
