@@ -13,6 +13,7 @@ from .config import ConfigError, StackConfig, load_from_pulumi
 from .components.foundation import Foundation, FoundationArgs
 from .components.legacy import LegacyContext
 from .components.providers import SubscriptionProviders
+from .components.azure_policy import build_azure_policy
 from .components.workload import Workload, WorkloadArgs
 
 
@@ -39,6 +40,7 @@ def build(cfg: StackConfig) -> dict[str, Any]:
         tags=cfg.tags,
     )
     workloads = {w.name: Workload(w.name, WorkloadArgs(config=w, legacy=legacy)) for w in cfg.workloads}
+    build_azure_policy(cfg, foundation.workspace_id)  # cvmigrate:azurePolicy (nothing unless enabled)
 
     return {
         "environment": cfg.environment,
