@@ -12,7 +12,6 @@ import pulumi
 from .config import ConfigError, StackConfig, load_from_pulumi
 from .components.foundation import Foundation, FoundationArgs
 from .components.legacy import LegacyContext
-from .components.providers import SubscriptionProviders
 from .components.azure_policy import build_azure_policy
 from .components.workload import Workload, WorkloadArgs
 
@@ -36,7 +35,7 @@ def build(cfg: StackConfig) -> dict[str, Any]:
         resource_group_name=foundation.resource_group_name,
         sink=foundation.sink,
         key_vault=foundation.key_vault,
-        providers=SubscriptionProviders(parent=foundation),
+        providers=foundation.providers,
         tags=cfg.tags,
     )
     workloads = {w.name: Workload(w.name, WorkloadArgs(config=w, legacy=legacy)) for w in cfg.workloads}

@@ -11,6 +11,7 @@ from .. import naming
 from ..config import StackConfig
 from ..tags import ROLE_MONITORING, cvmigrate_tags
 from .diagnostics import DiagnosticsSink, diagnostic_setting
+from .providers import SubscriptionProviders
 
 
 @dataclass
@@ -40,6 +41,8 @@ class Foundation(pulumi.ComponentResource):
         cfg = args.config
         tags = cvmigrate_tags(cfg.environment, ROLE_MONITORING, extra=cfg.tags)
         child = pulumi.ResourceOptions(parent=self)
+        # One explicit provider per foreign subscription, shared by everything in the environment.
+        self.providers = SubscriptionProviders(parent=self)
 
         if cfg.resource_group.create:
             from pulumi_azure_native import resources
@@ -73,7 +76,8 @@ class Foundation(pulumi.ComponentResource):
 
             existing = operationalinsights.get_workspace_output(
                 resource_group_name=law.existing_id.resource_group, workspace_name=law.existing_id.name,
-                opts=pulumi.InvokeOutputOptions(parent=self))
+                opts=pulumi.InvokeOutputOptions(
+                    parent=self, provider=self.providers.for_subscription(law.existing_id.subscription_id)))
             self.workspace_customer_id = existing.customer_id
 
         self.archive_id = None
