@@ -71,3 +71,17 @@ def stack_key_vault_name(cfg) -> str:
     if kv.existing_id is not None:
         return kv.existing_id.name
     return kv.name or key_vault_name(cfg.environment, "cvm", cfg.resource_group.name)
+
+
+def aml_workspace_name(environment: str, workload: str | None = None) -> str:
+    """Azure ML workspace (3-33 letters, digits, '-', '_'; unique per resource group).
+    One per environment ("mlw-cvmigrate-<env>") unless a workload asks for its own."""
+    if workload:
+        return f"mlw-{slug(workload)[:20].rstrip('-')}-{alnum(environment)[:8]}"
+    return f"mlw-cvmigrate-{alnum(environment)[:15]}"
+
+
+def aml_compute_name(workload: str) -> str:
+    """AmlCompute cluster (2-16 letters, digits and dashes, starting with a letter), unique per workspace:
+    a workload prefix for people, a hash so two long names with the same prefix do not collide."""
+    return f"c-{slug(workload)[:8].rstrip('-')}-{short_hash('aml-compute', workload, length=4)}"

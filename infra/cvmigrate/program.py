@@ -14,6 +14,7 @@ from .components.foundation import Foundation, FoundationArgs
 from .components.legacy import LegacyContext
 from .components.azure_policy import build_azure_policy
 from .components.workload import Workload, WorkloadArgs
+from .components.replacement_estate import ReplacementEstate
 
 
 def load_config() -> StackConfig:
@@ -38,7 +39,11 @@ def build(cfg: StackConfig) -> dict[str, Any]:
         providers=foundation.providers,
         tags=cfg.tags,
     )
-    workloads = {w.name: Workload(w.name, WorkloadArgs(config=w, legacy=legacy)) for w in cfg.workloads}
+    # Shared replacement pieces (AML workspace, AIServices account) are created once, before any workload.
+    replacement = ReplacementEstate.create(cfg, resource_group_name=foundation.resource_group_name,
+                                           sink=foundation.sink)
+    workloads = {w.name: Workload(w.name, WorkloadArgs(config=w, legacy=legacy, replacement=replacement))
+                 for w in cfg.workloads}
     build_azure_policy(cfg, foundation.workspace_id)  # cvmigrate:azurePolicy (nothing unless enabled)
 
     return {

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 import pulumi
 
@@ -11,12 +11,16 @@ from .legacy import (
     CustomVisionPair, CustomVisionPairArgs, LegacyContext, LegacyVisionAccount, LegacyVisionAccountArgs,
 )
 
+if TYPE_CHECKING:
+    from .replacement_estate import ReplacementEstate
+
 
 @dataclass
 class WorkloadArgs:
     """Required: config (the validated workload entry) and the environment's legacy context."""
     config: WorkloadConfig
     legacy: LegacyContext
+    replacement: Optional["ReplacementEstate"] = None  # None: legacy side only
 
 
 class Workload(pulumi.ComponentResource):
@@ -69,4 +73,9 @@ class Workload(pulumi.ComponentResource):
             # Account names the monitoring queries attribute legacy traffic by (matched case-insensitively).
             "legacyAccounts": [{"name": a.name, "kind": a.label} for a in w.legacy_accounts],
         }
+        # The replacement, side by side with the legacy accounts (children of this component).
+        replacement = args.replacement.add_workload(self, w) if args.replacement else {}
+        self.summary["replacement"] = replacement
+        # Names the monitoring queries attribute replacement traffic by (endpoint / account / deployments).
+        self.summary["replacementRefs"] = args.replacement.monitoring_names(w.name) if args.replacement else []
         self.register_outputs({"summary": self.summary})
