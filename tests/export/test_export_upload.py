@@ -1,0 +1,100 @@
+"""`--upload` against Azurite (the Azure Storage emulator from npm, pinned in package.json), started on a free
+loopback port with a temporary workspace and stopped after the test. Production uses DefaultAzureCredential;
+here the credential is the emulator's well-known development account key."""
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import img_id
+
+REPO = Path(__file__).resolve().parents[2]
+AZURITE_BLOB = REPO / "node_modules" / "azurite" / "dist" / "src" / "blob" / "main.js"
+ACCOUNT = "devstoreaccount1"
+# Azurite's published, well-known development key (not a secret).
+ACCOUNT_KEY = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def azurite(tmp_path):
+    node = shutil.which("node")
+    assert node and AZURITE_BLOB.is_file(), "Azurite is missing: run `npm ci` (make test does)"
+    port = free_port()
+    workspace = tmp_path / "azurite"
+    workspace.mkdir()
+    proc = subprocess.Popen([node, str(AZURITE_BLOB), "--blobHost", "127.0.0.1", "--blobPort", str(port),
+                             "--location", str(workspace), "--silent", "--skipApiVersionCheck", "--loose"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 20
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            break
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                proc.kill()
+                pytest.fail(f"Azurite did not start: {proc.stderr.read().decode()[-2000:]}")
+            time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}/{ACCOUNT}"
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+def credential():
+    from azure.core.credentials import AzureNamedKeyCredential
+
+    return AzureNamedKeyCredential(ACCOUNT, ACCOUNT_KEY)
+
+
+def test_upload_copies_the_export_folder_and_a_rerun_uploads_nothing_new(projects, export, azurite):
+    from azure.storage.blob import ContainerClient
+
+    url = f"{azurite}/automl-data/cv/parking"
+    result, out = export("parking", split=0, upload=url, upload_credential=credential())
+    local = {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*")
+             if p.is_file() and not p.name.startswith(".")}
+    assert sorted(local) == sorted(
+        [f"images/{img_id('cc', n)}.png" for n in (1, 2, 3)] + [f"images/{img_id('cc', 4)}.jpg"]
+        + ["train/annotations.jsonl", "train/MLTable", "manifest.json", "README.md"])
+    assert (result.uploaded, result.upload_skipped) == (8, 0)
+
+    container = ContainerClient.from_container_url(f"{azurite}/automl-data", credential=credential())
+    blobs = {b.name: b for b in container.list_blobs(include=["metadata"])}
+    assert sorted(blobs) == sorted(f"cv/parking/{name}" for name in local)
+    for name, data in local.items():
+        assert container.download_blob(f"cv/parking/{name}").readall() == data
+    png = blobs[f"cv/parking/images/{img_id('cc', 1)}.png"]
+    assert png.content_settings.content_type == "image/png"
+    import hashlib
+    assert png.metadata["sha256"] == hashlib.sha256(local[f"images/{img_id('cc', 1)}.png"]).hexdigest()
+
+    again, _ = export("parking", split=0, upload=url, upload_credential=credential())
+    assert (again.uploaded, again.upload_skipped) == (0, 8)
+    container.close()
+
+
+def test_a_container_url_without_a_container_is_refused():
+    from cvmigrate.export import ExportError
+    from cvmigrate.export.upload import split_container_url
+
+    assert split_container_url("https://acct.blob.core.windows.net/data/cv/run1") == (
+        "https://acct.blob.core.windows.net/data", "cv/run1")
+    assert split_container_url("http://127.0.0.1:10000/devstoreaccount1/data") == (
+        "http://127.0.0.1:10000/devstoreaccount1/data", "")
+    with pytest.raises(ExportError, match="names no container"):
+        split_container_url("https://acct.blob.core.windows.net/")
