@@ -269,3 +269,9 @@ def test_secret_like_stack_outputs():
     ]
     assert rules.secret_outputs(outputs, {"allowedOutputs": ["workloads.shelf.trainingKey", "archive",
                                                              "sasToken"]}) == []
+
+
+def test_metric_alert_with_malformed_actions_notifies_nobody():
+    found = rules.alert_rules(rules.METRIC_ALERT, {"ruleName": "m", "enabled": True, "evaluationFrequency": "PT5M",
+                                                   "actions": {"actionGroupId": "/ag"}}, None)
+    assert [f.message.split(":")[0] for f in found] == ["MetricAlert 'm' notifies no action group"]

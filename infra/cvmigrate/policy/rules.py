@@ -478,14 +478,18 @@ def iso_minutes(value: str) -> int | None:
 
 
 def _action_groups(resource_type: str, props: Mapping[str, Any]) -> Any:
-    if resource_type == SCHEDULED_QUERY_RULE:
-        groups = get(props, "actions", "actionGroups")
-        return groups if groups in (None, UNKNOWN) else [get(groups, i) for i in range(len(groups))]
+    """Action group IDs of a rule (UNKNOWN entries kept): SQR actions.actionGroups[] (IDs),
+    MetricAlert actions[].actionGroupId, ActivityLogAlert actions.actionGroups[].actionGroupId."""
     if resource_type == METRIC_ALERT:
-        actions = get(props, "actions")
-        return actions if actions in (None, UNKNOWN) else [get(actions, i, "actionGroupId") for i in range(len(actions))]
-    groups = get(props, "actions", "actionGroups")  # ActivityLogAlert
-    return groups if groups in (None, UNKNOWN) else [get(groups, i, "actionGroupId") for i in range(len(groups))]
+        items, key = get(props, "actions"), "actionGroupId"
+    else:
+        items, key = get(props, "actions", "actionGroups"), ("actionGroupId" if resource_type == ACTIVITY_LOG_ALERT
+                                                             else None)
+    if items is UNKNOWN:
+        return UNKNOWN
+    if not isinstance(items, Sequence) or isinstance(items, str):
+        return []
+    return [get(items, i, key) if key else get(items, i) for i in range(len(items))]
 
 
 def alert_rules(resource_type: str, props: Mapping[str, Any], config: Mapping[str, Any] | None, *,
