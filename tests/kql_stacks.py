@@ -12,7 +12,8 @@ TODAY = dt.date(2027, 1, 1)
 
 
 def stack(raw: dict) -> StackConfig:
-    base = {"azure-native:location": "westeurope", "cvmigrate:retirementDate": "2028-09-25"}
+    base = {"azure-native:location": "westeurope", "cvmigrate:retirementDate": "2028-09-25",
+            "cvmigrate:alerts": {"emails": ["oncall@contoso.com"]}}
     cfg, issues = parse_stack_config({**base, **raw}, "test", today=TODAY)
     assert cfg is not None, [str(i) for i in issues]
     return cfg
@@ -21,6 +22,7 @@ def stack(raw: dict) -> StackConfig:
 # Workload A: Custom Vision pair (upper/mixed case names), replaced by an AutoML endpoint.
 # Workload receipts: Image Analysis account, replaced by two deployments of a shared Foundry account.
 # Workload no-repl-yet: Custom Vision pair, no replacement configured.
+# Workload Silent-One: Image Analysis account, replaced by a Document Intelligence account.
 MIXED = stack({
     "cvmigrate:decommission": {"silentDays": 14},
     "cvmigrate:workloads": [
@@ -32,12 +34,15 @@ MIXED = stack({
         {"name": "no-repl-yet",
          "legacy": {"customVision": {"mode": "create", "trainingName": "cv-norepl-train",
                                      "predictionName": "cv-norepl-pred"}}},
+        {"name": "Silent-One", "cutover": {"state": "cut-over", "date": "2027-02-01"},
+         "legacy": {"imageAnalysis": {"mode": "create", "name": "silent-vision"}}},
     ],
 })
 
 MIXED_REFS = [
     ReplacementRef("Shelf-Scanner-A", "automl", "ep-Shelf-A"),
     ReplacementRef("receipts", "foundry", "AIS-Shared-01", ("Receipts-GPT", "receipts-mini")),
+    ReplacementRef("Silent-One", "documentIntelligence", "DI-Silent"),
 ]
 
 EMPTY = stack({})
