@@ -5,6 +5,7 @@ import copy
 
 SUB = "11111111-2222-3333-4444-555555555555"
 OTHER_SUB = "99999999-8888-7777-6666-555555555555"
+ONCALL = "oncall@contoso.com"
 
 
 def account_id(name: str, sub: str = SUB, rg: str = "rg-cv") -> str:
@@ -50,6 +51,8 @@ def stack(*workloads: dict, **overrides) -> dict:
         "cvmigrate:archive": {"create": True},
         "cvmigrate:keyVault": {"create": True},
         "cvmigrate:workloads": [copy.deepcopy(w) for w in workloads],
+        # An environment needs an alert receiver (or alerts.enabled: false).
+        "cvmigrate:alerts": {"emails": [ONCALL]},
     }
     for key, value in overrides.items():
         config[f"cvmigrate:{key}"] = value

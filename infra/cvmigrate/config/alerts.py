@@ -1,12 +1,14 @@
-"""The ``cvmigrate:alerts`` section: thresholds the queries and alert rules compare against.
+"""The ``cvmigrate:alerts`` section: thresholds the queries and alert rules compare against, and the
+receivers of the environment's action group (``emails``, ``webhooks``, ``smsNumbers``).
 
-Only ``thresholds`` is parsed here for now; action-group receivers will join as another key of
-:class:`AlertsConfig` (add it to ``_ALERT_KEYS`` and parse it in :func:`parse_alerts`).
-Defaults live in ``queries/thresholds.yaml`` so the README, the rendered queries and the alert
+An environment must name at least one receiver unless it sets ``enabled: false``: an alert that pages
+nobody is indistinguishable from a migration that went quiet.
+Threshold defaults live in ``queries/thresholds.yaml`` so the README, the rendered queries and the alert
 rules quote the same numbers.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -15,7 +17,7 @@ import yaml
 
 from .reader import Node
 
-_ALERT_KEYS = ["thresholds"]
+_ALERT_KEYS = ["thresholds", "enabled", "emails", "webhooks", "smsNumbers", "actionGroupShortName"]
 
 # key -> (kind, minimum, maximum). Integers are whole numbers; rates are fractions of calls.
 _THRESHOLD_RULES: dict[str, tuple[str, float, float]] = {
@@ -69,8 +71,25 @@ class Thresholds:
 
 
 @dataclass(frozen=True)
+class SmsNumber:
+    country_code: str   # digits, without the "+"
+    phone_number: str   # digits
+
+
+@dataclass(frozen=True)
 class AlertsConfig:
     thresholds: Thresholds = field(default_factory=Thresholds.defaults)
+    # Receivers of the environment's action group. With enabled: false the stack deploys no alert
+    # rules and no action group (the workbook and the query pack stay).
+    enabled: bool = True
+    emails: tuple[str, ...] = ()
+    webhooks: tuple[str, ...] = ()
+    sms_numbers: tuple[SmsNumber, ...] = ()
+    action_group_short_name: str | None = None   # None: "cvm-<environment>" cut to 12 characters
+
+    @property
+    def has_receivers(self) -> bool:
+        return bool(self.emails or self.webhooks or self.sms_numbers)
 
 
 def _attr(key: str) -> str:
@@ -87,11 +106,56 @@ def _attr(key: str) -> str:
 def parse_alerts(node: Node) -> AlertsConfig:
     """Parser registered as ``TOP_SECTIONS["alerts"]``; problems go to the shared collector."""
     if node.value is None:
+        node.error(_NO_RECEIVERS, _RECEIVERS_FIX)
         return AlertsConfig()
-    if not node.is_object(example="{thresholds: {regressionTolerance: 0.5}}"):
+    if not node.is_object(example="{emails: [oncall@contoso.com]}"):
         return AlertsConfig()
     node.only_keys(_ALERT_KEYS)
-    return AlertsConfig(thresholds=_thresholds(node.get("thresholds")))
+    enabled = node.boolean("enabled", default=True)
+    emails = _receivers(node.get("emails"), _EMAIL, "an e-mail address", "oncall@contoso.com")
+    webhooks = _receivers(node.get("webhooks"), _WEBHOOK, "an https:// URL",
+                          "https://contoso.webhook.office.com/webhookb2/...")
+    sms = [_sms(text) for text in _receivers(node.get("smsNumbers"), _SMS, "a phone number as "
+                                             "'+<country code> <number>'", '"+1 4255550123"')]
+    short = node.string("actionGroupShortName", pattern=_SHORT_NAME,
+                        pattern_help="1-12 letters, digits, spaces, '-' or '_' (Azure's limit for the "
+                                     "short name shown in SMS and e-mail)", example="cvm-prod")
+    if enabled and not (emails or webhooks or sms):
+        node.error(_NO_RECEIVERS, _RECEIVERS_FIX)
+    return AlertsConfig(thresholds=_thresholds(node.get("thresholds")), enabled=enabled,
+                        emails=tuple(emails), webhooks=tuple(webhooks), sms_numbers=tuple(sms),
+                        action_group_short_name=short)
+
+
+_NO_RECEIVERS = ("has no receivers: alert rules that notify nobody look exactly like a quiet migration.")
+_RECEIVERS_FIX = ("set at least one of emails: [oncall@contoso.com], webhooks: [https://...] or "
+                  "smsNumbers: [\"+1 4255550123\"] under cvmigrate:alerts, or enabled: false to deploy no alerts.")
+_EMAIL = r"[^@\s]+@[^@\s]+\.[^@\s]+"
+_WEBHOOK = r"https://[^\s/]+(/\S*)?"
+_SMS = r"\+\d{1,3} \d[\d -]{3,18}\d"
+_SHORT_NAME = r"[A-Za-z0-9 _-]{1,12}"
+
+
+def _receivers(node: Node, pattern: str, what: str, example: str) -> list[str]:
+    """A list of unique strings, each matching ``pattern``; problems name the item's path."""
+    if not node.is_list(example=f"[{example}]"):
+        return []
+    out: list[str] = []
+    for _, item in node.items():
+        value = item.value.strip() if isinstance(item.value, str) else None
+        if not value or not re.fullmatch(pattern, value):
+            item.error(f"{item.value!r} is not {what}.", f"write it like {example}.")
+            continue
+        if value.lower() in (v.lower() for v in out):
+            item.error(f"'{value}' is listed twice.", "list every receiver once.")
+            continue
+        out.append(value)
+    return out
+
+
+def _sms(text: str) -> SmsNumber:
+    country, _, number = text[1:].partition(" ")
+    return SmsNumber(country_code=country, phone_number=re.sub(r"[ -]", "", number))
 
 
 def _thresholds(node: Node) -> Thresholds:
