@@ -103,3 +103,152 @@ def test_shared_account_name_from_environment_section_reaches_refs():
     assert issues == []
     assert cfg.extra["replacement"].foundry == SharedAccountConfig(name="ais-contoso-dev", public_network_access="Enabled")
     assert replacement_refs(cfg) == [ReplacementRef("shelf-scanner", "foundry", "ais-contoso-dev", ("gpt-4o",))]
+
+
+# --- validation -------------------------------------------------------------------------------------------
+
+P = "cvmigrate:workloads[0]"
+
+
+def foundry_with(*deployments, **extra):
+    return workload(replacement={"foundry": {"deployments": list(deployments), **extra}})
+
+
+@pytest.mark.parametrize("sku, message", [
+    ("Premium", f"{P}.replacement.foundry.deployments[0].sku: 'Premium' is not one of Standard, GlobalStandard, "),
+    (["GlobalStandard"], f"{P}.replacement.foundry.deployments[0].sku: must be a SKU name or {{name, capacity}}, "
+                         "got list ['GlobalStandard']."),
+    ({"name": "GlobalStandrd", "capacity": 1},
+     f"{P}.replacement.foundry.deployments[0].sku.name: 'GlobalStandrd' is not one of "),
+])
+def test_unknown_deployment_sku_shapes_are_errors_naming_the_key(sku, message):
+    deployment = {**GPT4O, "sku": sku}
+    if isinstance(sku, dict):
+        del deployment["capacity"]  # given inside the sku mapping
+    cfg, issues = parse(foundry_with(deployment))
+    assert cfg is None
+    assert len(errors(issues)) == 1 and errors(issues)[0].startswith(message), errors(issues)
+
+
+def test_capacity_in_both_places_is_an_error():
+    cfg, issues = parse(foundry_with({**GPT4O, "sku": {"name": "GlobalStandard", "capacity": 1}}))
+    assert errors(issues) == [f"{P}.replacement.foundry.deployments[0].capacity: is set both here and in "
+                              "sku.capacity. Fix: keep one of them."]
+
+
+def test_sku_as_mapping_is_accepted():
+    cfg, issues = parse(foundry_with({"name": "gpt-4o", "model": "gpt-4o", "sku": {"name": "Standard", "capacity": 3}}))
+    assert issues == []
+    d = cfg.workloads[0].replacement.foundry.deployments[0]
+    assert (d.sku, d.capacity, d.version, d.format) == ("Standard", 3, None, "OpenAI")
+
+
+@pytest.mark.parametrize("capacity", [0, -5])
+def test_capacity_must_be_positive(capacity):
+    cfg, issues = parse(foundry_with({**GPT4O, "capacity": capacity}))
+    assert cfg is None
+    assert errors(issues) == [
+        f"{P}.replacement.foundry.deployments[0].capacity: {capacity} is not a usable capacity: a deployment needs "
+        "at least 1 unit. Fix: set capacity to 1 or more."]
+
+
+def test_duplicate_deployment_names_are_errors():
+    cfg, issues = parse(foundry_with(GPT4O, {**GPT4O, "name": "GPT-4o", "capacity": 1}))
+    assert cfg is None
+    assert errors(issues) == [
+        f"{P}.replacement.foundry.deployments[1].name: deployment 'GPT-4o' is declared twice (first at "
+        f"{P}.replacement.foundry.deployments[0].name). Fix: give every deployment a unique name."]
+
+
+def test_same_deployment_name_in_two_workloads_on_the_shared_account_is_an_error():
+    a = foundry_with(GPT4O)
+    b = workload(name="catalog", replacement={"foundry": {"deployments": [GPT4O]}})
+    cfg, issues = parse(a, b)
+    assert cfg is None
+    assert errors(issues) == [
+        "cvmigrate:workloads[1].replacement.foundry.deployments[0].name: deployment name 'gpt-4o' is already used "
+        f"at {P}.replacement.foundry.deployments[0].name. Fix: deployments on one AIServices account need distinct "
+        "names; rename it or set dedicatedAccount: true."]
+    # On its own account the name is free again.
+    b["replacement"]["foundry"]["dedicatedAccount"] = True
+    _, issues = parse(a, b)
+    assert errors(issues) == []
+
+
+@pytest.mark.parametrize("principal", ["not-a-guid", "00000000-0000-0000-0000-00000000000", "shelf@contoso.com"])
+def test_malformed_principal_ids_are_errors(principal):
+    cfg, issues = parse(workload(access=[{"principalId": principal, "principalType": "User"}]))
+    assert cfg is None
+    assert len(errors(issues)) == 1
+    assert errors(issues)[0].startswith(
+        f"{P}.access[0].principalId: '{principal}' is not an object ID (a GUID like "
+        "00000000-0000-0000-0000-000000000000). Fix: use the principal's object ID from Entra ID")
+
+
+def test_principal_type_must_be_known_and_principals_listed_once():
+    cfg, issues = parse(workload(access=[{"principalId": SP, "principalType": "ServicePrincipal"},
+                                         {"principalId": SP.upper(), "principalType": "ServicePrincipal"},
+                                         {"principalId": SP, "principalType": "App"}]))
+    assert cfg is None
+    assert errors(issues) == [
+        f"{P}.access[1].principalId: is already listed at {P}.access[0]. Fix: list each principal once.",
+        f"{P}.access[2].principalType: 'App' is not one of User, Group, ServicePrincipal. "
+        "Fix: use one of: User, Group, ServicePrincipal.",
+    ]
+
+
+def test_gpu_less_compute_for_automl_image_training_is_a_warning_with_the_reason():
+    cfg, issues = parse(workload(replacement={"automl": {"computeSku": "Standard_D4s_v3", "maxNodes": 1}}))
+    assert cfg is not None and errors(issues) == []
+    assert warnings(issues) == [
+        f"{P}.replacement.automl.computeSku: 'Standard_D4s_v3' has no GPU: AutoML image classification and object "
+        "detection only train on GPU VM sizes, so jobs on this cluster fail. Fix: use an N-series size with a GPU, "
+        "e.g. Standard_NC6s_v3 or Standard_NC4as_T4_v3."]
+    assert cfg.warnings == tuple(warnings(issues))
+
+
+@pytest.mark.parametrize("sku", ["Standard_NC6s_v3", "Standard_NC4as_T4_v3", "Standard_ND96asr_v4", "Standard_NV12s_v3"])
+def test_gpu_sizes_raise_no_warning(sku):
+    _, issues = parse(workload(replacement={"automl": {"computeSku": sku, "maxNodes": 1}}))
+    assert issues == []
+
+
+def test_automl_bounds_and_shared_only_keys_are_reported_together():
+    cfg, issues = parse(workload(replacement={
+        "automl": {"computeSku": "Standard_NC6s_v3", "maxNodes": 2, "minNodes": 3, "publicNetworkAccess": "Enabled",
+                   "endpoint": {"name": "1-bad", "authMode": "token"}},
+        "foundry": {"restore": True}}))
+    assert cfg is None
+    paths = [e.split(":", 2)[1] for e in errors(issues)]
+    assert paths == [
+        "workloads[0].replacement.automl.minNodes",
+        "workloads[0].replacement.automl.publicNetworkAccess",
+        "workloads[0].replacement.automl.endpoint.name",
+        "workloads[0].replacement.automl.endpoint.authMode",
+        "workloads[0].replacement.foundry.restore",
+    ]
+    assert errors(issues)[1] == (
+        f"{P}.replacement.automl.publicNetworkAccess: applies only to a dedicated resource (dedicatedWorkspace: "
+        "true); this workload uses the environment's shared one. Fix: set dedicatedWorkspace: true, or set it for "
+        "the shared resource under cvmigrate:replacement.automl.")
+
+
+def test_min_nodes_above_zero_warns_about_idle_cost():
+    _, issues = parse(workload(replacement={"automl": {"computeSku": "Standard_NC6s_v3", "maxNodes": 2, "minNodes": 1}}))
+    assert [str(i) for i in issues] == [
+        f"{P}.replacement.automl.minNodes: keeps 1 node(s) running, and billed, even when no training job runs. "
+        "Fix: use minNodes: 0 unless jobs cannot wait for a node to start."]
+
+
+def test_unknown_keys_and_duplicate_endpoint_names_are_errors():
+    a = workload(replacement={"automl": {"computeSku": "Standard_NC6s_v3", "maxNodes": 1, "endpoint": {"name": "scan"}},
+                              "openai": {}})
+    b = workload(name="catalog", replacement={"automl": {"computeSku": "Standard_NC6s_v3", "maxNodes": 1,
+                                                         "endpoint": {"name": "SCAN"}}})
+    _, issues = parse(a, b)
+    assert errors(issues) == [
+        f"{P}.replacement.openai: is not a known key. Fix: use one of: automl, documentIntelligence, face, foundry.",
+        "cvmigrate:workloads[1].replacement.automl.endpoint.name: endpoint name 'SCAN' is already used at "
+        f"{P}.replacement.automl.endpoint.name. Fix: online endpoint names are unique per region; give each "
+        "workload its own.",
+    ]
