@@ -34,8 +34,10 @@ PRINCIPAL_TYPES = ("User", "Group", "ServicePrincipal")
 VM_PRIORITIES = ("Dedicated", "LowPriority")
 ACCOUNT_SKUS = ("S0", "F0")
 
-# Model deployment SKU names accepted by Microsoft.CognitiveServices/accounts/deployments (Foundry
-# "deployment types": standard, global, data zone, provisioned, batch, developer).
+# Model deployment SKU names ("SKU name in code" in Microsoft's "Deployment types in Azure AI Foundry
+# Models", learn.microsoft.com/azure/ai-foundry/model-inference/concepts/deployment-types): standard, global,
+# data zone, provisioned, batch, developer. A name outside this list is almost always a typo that ARM would
+# only reject mid-deployment.
 DEPLOYMENT_SKUS = (
     "Standard", "GlobalStandard", "DataZoneStandard",
     "ProvisionedManaged", "GlobalProvisionedManaged", "DataZoneProvisionedManaged",
