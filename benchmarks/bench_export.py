@@ -1,9 +1,9 @@
 """Benchmark `cvmigrate export`: 20,000 images from the local fake Training API (tests/export/cv_fake.py).
 
 Reports images/s and the peak resident memory of the export process, against a floor measured in the same run:
-a plain sequential download of the same image URLs (one httpx client, one file per image, nothing else). Both
-clients run as child processes so they get the same interpreter start-up and do not share the fake server's
-GIL; the ratio is reported, not asserted.
+a plain sequential download of the same image URLs (one httpx client, one file per image, nothing else). The fake
+server runs in its own process and both clients run as further child processes, so they get the same
+interpreter start-up and do not share the server's GIL; the ratio is reported, not asserted.
 
     .venv/bin/python benchmarks/bench_export.py [--images 20000] [--bytes 4096] [--concurrency 8]
 """
@@ -48,6 +48,17 @@ def build(service: FakeTrainingService, n: int, size: int, classes: int) -> Fake
     return service.add(project)
 
 
+def serve(conn, n: int, size: int, classes: int, urls: str) -> None:
+    """The fake service in its own process: the measuring parent stays small, because Linux carries a parent's
+    resident size into a child's ru_maxrss across fork+exec."""
+    service = FakeTrainingService().start()
+    project = build(service, n, size, classes)
+    Path(urls).write_text("\n".join(i["originalImageUri"] for i in project.tagged))
+    conn.send((service.endpoint, service.key))
+    conn.recv()
+    service.stop()
+
+
 def run_child(cmd: list[str], env: dict) -> tuple[float, int]:
     """(seconds, peak RSS in KiB) of one child process."""
     start = time.perf_counter()
@@ -69,28 +80,33 @@ def main() -> int:
     ap.add_argument("--json", type=Path, help="also write the results here")
     args = ap.parse_args()
 
-    service = FakeTrainingService().start()
-    try:
-        project = build(service, args.images, args.bytes, args.classes)
-        env = {**os.environ, "CUSTOM_VISION_TRAINING_KEY": service.key,
-               "PYTHONPATH": str(REPO / "infra") + os.pathsep + os.environ.get("PYTHONPATH", "")}
-        with tempfile.TemporaryDirectory(prefix="cvm-bench-") as tmp:
-            urls = Path(tmp) / "urls.txt"
-            urls.write_text("\n".join(i["originalImageUri"] for i in project.tagged))
+    import multiprocessing as mp
+
+    ctx = mp.get_context("spawn")
+    with tempfile.TemporaryDirectory(prefix="cvm-bench-") as tmp:
+        urls = Path(tmp) / "urls.txt"
+        parent_end, child_end = ctx.Pipe()
+        server = ctx.Process(target=serve, args=(child_end, args.images, args.bytes, args.classes, str(urls)))
+        server.start()
+        try:
+            endpoint, key = parent_end.recv()
+            env = {**os.environ, "CUSTOM_VISION_TRAINING_KEY": key,
+                   "PYTHONPATH": str(REPO / "infra") + os.pathsep + os.environ.get("PYTHONPATH", "")}
             floor_s, floor_rss = run_child([sys.executable, "-c", FLOOR, str(urls), str(Path(tmp) / "floor")], env)
             out = Path(tmp) / "export"
             export_s, export_rss = run_child(
-                [sys.executable, "-m", "cvmigrate.cli", "export", "--endpoint", service.endpoint,
+                [sys.executable, "-m", "cvmigrate.cli", "export", "--endpoint", endpoint,
                  "--project", "bench", "--out", str(out), "--concurrency", str(args.concurrency),
                  "--no-progress"], env)
             manifest = json.loads((out / "manifest.json").read_text())
             exported = manifest["counts"]["exported"]["train"] + manifest["counts"]["exported"]["validation"]
             assert exported == args.images, exported
             rerun_s, _ = run_child(
-                [sys.executable, "-m", "cvmigrate.cli", "export", "--endpoint", service.endpoint,
+                [sys.executable, "-m", "cvmigrate.cli", "export", "--endpoint", endpoint,
                  "--project", "bench", "--out", str(out), "--no-progress"], env)
-    finally:
-        service.stop()
+        finally:
+            parent_end.send("stop")
+            server.join(timeout=30)
 
     results = {
         "images": args.images, "image_bytes": args.bytes, "concurrency": args.concurrency,

@@ -123,11 +123,25 @@ def _known(client: TrainingClient, projects: Optional[list[dict]] = None) -> str
     return f"; projects there: {listed}" + (" ..." if len(projects) > 10 else "")
 
 
+IMAGE_KEYS = ("id", "width", "height", "originalImageUri")
+TAG_KEYS = ("tagId", "tagName")
+REGION_KEYS = ("tagId", "tagName", "left", "top", "width", "height")
+
+
+def slim(image: dict) -> dict:
+    """Only what the export uses: the thumbnail/resized SAS URLs and metadata would triple the memory held
+    for a large project."""
+    out = {k: image.get(k) for k in IMAGE_KEYS}
+    out["tags"] = [{k: t.get(k) for k in TAG_KEYS} for t in image.get("tags") or []]
+    out["regions"] = [{k: r.get(k) for k in REGION_KEYS} for r in image.get("regions") or []]
+    return out
+
+
 def list_images(client: TrainingClient, project_id: str, tagged: bool, page_size: int) -> dict[str, dict]:
     images: dict[str, dict] = {}
     for page in client.iter_images(project_id, tagged, page_size):
         for image in page:
-            images[str(image["id"])] = image
+            images[str(image["id"])] = slim(image)
     return images
 
 
