@@ -1,0 +1,54 @@
+"""The query text of every log alert rule: its queries/<name>.kql, rendered once for the environment.
+
+The bundled library queries (legacy_regression) go through :func:`cvmigrate.kql.render_query`; the
+alert-only templates (queries/alert_*.kql) use the same Jinja environment, includes and header rules.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any, Mapping, Optional, Sequence
+
+from ..config.model import StackConfig
+from ..config.replacement_refs import ReplacementRef
+from ..kql.params import build_params
+from ..kql.render import QUERY_NAMES, RenderedQuery, parse_header, render_query
+from .catalogue import LogAlert, ResolvedLogAlert, load_catalogue, resolve
+
+
+def render_alert_template(name: str, params: Mapping[str, Any]) -> str:
+    """Render queries/<name>.kql (an alert template or a library query) with ``params``."""
+    if name in QUERY_NAMES:
+        return render_query(name, params)
+    from ..kql.render import _environment, _queries_dir
+
+    text = _environment(str(_queries_dir())).get_template(f"{name}.kql").render(**params)
+    return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
+
+
+def alert_params(cfg: StackConfig, resolved: ResolvedLogAlert,
+                 refs: Optional[Sequence[ReplacementRef]] = None) -> dict[str, Any]:
+    params = build_params(cfg, refs=refs, thresholds=resolved.thresholds)
+    params["lookback_minutes"] = resolved.lookback_minutes
+    params["min_calls"] = resolved.alert.min_calls or 1
+    return params
+
+
+def stack_thresholds(cfg: StackConfig):
+    from ..config.alerts import AlertsConfig, Thresholds
+
+    alerts = cfg.extra.get("alerts")
+    return alerts.thresholds if isinstance(alerts, AlertsConfig) else Thresholds.defaults()
+
+
+def rule_queries(cfg: StackConfig, refs: Optional[Sequence[ReplacementRef]] = None
+                 ) -> dict[str, tuple[ResolvedLogAlert, RenderedQuery]]:
+    """Every log alert of the catalogue, keyed by alert name: its resolved numbers and rendered query."""
+    thresholds = stack_thresholds(cfg)
+    out: dict[str, tuple[ResolvedLogAlert, RenderedQuery]] = {}
+    for alert in load_catalogue():
+        if not isinstance(alert, LogAlert):
+            continue
+        resolved = resolve(alert, thresholds)
+        text = render_alert_template(alert.query, alert_params(cfg, resolved, refs))
+        out[alert.name] = (resolved, parse_header(alert.query, text))
+    return out

@@ -1,0 +1,136 @@
+"""The alert catalogue (dashboards/alerts.yaml), resolved for one environment.
+
+The catalogue is data; this module turns an entry into the numbers a rule is deployed with: the window
+(literal, or hours taken from ``cvmigrate:alerts.thresholds``), how far back the query reads, and the
+query time range override Azure needs when that is longer than the window.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Optional, Union
+
+import yaml
+
+from ..config.alerts import Thresholds, _attr
+
+# Azure caps a log search alert's query time range at two days, whatever ago() the query uses
+# (learn.microsoft.com/azure/azure-monitor/alerts/alerts-create-log-alert-rule, "Override query time range").
+MAX_QUERY_RANGE_HOURS = 48
+
+
+@dataclass(frozen=True)
+class LogAlert:
+    name: str
+    title: str
+    query: str
+    lookback: str                 # "window" | "regressionBaseline"
+    severity: int
+    frequency: str                # ISO 8601
+    window: Any                   # ISO 8601 text, or {"thresholdHours": key}
+    operator: str
+    threshold: float
+    evaluation_periods: int
+    min_failing: int
+    auto_mitigate: bool
+    dimensions: tuple[str, ...]
+    action_group: str
+    description: str
+    first_action: str
+    mute_actions: Optional[str] = None
+    min_calls: Optional[int] = None
+    kind: str = "log"
+
+
+@dataclass(frozen=True)
+class ActivityAlert:
+    name: str
+    title: str
+    operation_name: str
+    category: str
+    scope: str
+    action_group: str
+    description: str
+    first_action: str
+    kind: str = "activityLog"
+
+
+Alert = Union[LogAlert, ActivityAlert]
+
+
+@dataclass(frozen=True)
+class ResolvedLogAlert:
+    """A log alert with everything that depends on the environment's thresholds worked out."""
+    alert: LogAlert
+    window: str                   # ISO 8601
+    lookback_minutes: int         # how far back the query reads
+    query_time_range: Optional[str]   # overrideQueryTimeRange, when the lookback is longer than the window
+    thresholds: Thresholds        # what the query is rendered with
+
+
+def catalogue_path() -> Path:
+    from ..paths import dashboards_dir
+
+    return dashboards_dir() / "alerts.yaml"
+
+
+@lru_cache(maxsize=4)
+def load_catalogue(path: Optional[Path] = None) -> tuple[Alert, ...]:
+    doc = yaml.safe_load((path or catalogue_path()).read_text(encoding="utf-8"))
+    out: list[Alert] = []
+    for entry in doc["alerts"]:
+        if entry["kind"] == "activityLog":
+            out.append(ActivityAlert(
+                name=entry["name"], title=entry["title"], operation_name=entry["operationName"],
+                category=entry["category"], scope=entry["scope"], action_group=entry["actionGroup"],
+                description=entry["description"], first_action=entry["firstAction"]))
+            continue
+        periods = entry["failingPeriods"]
+        out.append(LogAlert(
+            name=entry["name"], title=entry["title"], query=entry["query"], lookback=entry["lookback"],
+            severity=int(entry["severity"]), frequency=entry["frequency"], window=entry["window"],
+            operator=entry["operator"], threshold=float(entry["threshold"]),
+            evaluation_periods=int(periods["evaluationPeriods"]), min_failing=int(periods["minFailing"]),
+            auto_mitigate=bool(entry["autoMitigate"]), dimensions=tuple(entry.get("dimensions") or ()),
+            action_group=entry["actionGroup"], description=entry["description"],
+            first_action=entry["firstAction"], mute_actions=entry.get("muteActions"),
+            min_calls=entry.get("minCalls")))
+    return tuple(out)
+
+
+_DURATION = re.compile(r"^P(?:(?P<d>\d+)D)?(?:T(?:(?P<h>\d+)H)?(?:(?P<m>\d+)M)?)?$")
+
+
+def minutes(duration: str) -> int:
+    match = _DURATION.match(duration)
+    if not match or not any(match.groupdict().values()):
+        raise ValueError(f"{duration!r} is not an ISO 8601 duration like PT15M, PT1H or P1D")
+    parts = {k: int(v or 0) for k, v in match.groupdict().items()}
+    return parts["d"] * 1440 + parts["h"] * 60 + parts["m"]
+
+
+def iso_hours(hours: int) -> str:
+    return f"P{hours // 24}D" if hours % 24 == 0 else f"PT{hours}H"
+
+
+def resolve(alert: LogAlert, thresholds: Thresholds) -> ResolvedLogAlert:
+    if isinstance(alert.window, dict):
+        window = iso_hours(int(getattr(thresholds, _attr(alert.window["thresholdHours"]))))
+    else:
+        window = alert.window
+    window_minutes = minutes(window)
+    if alert.lookback == "regressionBaseline":
+        # The baseline has to fit the 48-hour cap next to the window, or the alert would compare the last
+        # hour against a baseline Azure silently truncated. The workbook keeps the configured baseline.
+        hours = thresholds.regression_window_hours
+        days = max(1, min(thresholds.regression_baseline_days, (MAX_QUERY_RANGE_HOURS - hours) // 24))
+        thresholds = replace(thresholds, regression_baseline_days=days)
+        lookback = (days * 24 + hours) * 60
+    else:
+        lookback = window_minutes
+    span = window_minutes * alert.evaluation_periods   # the range Azure queries by default
+    override = iso_hours(lookback // 60) if lookback > span else None
+    return ResolvedLogAlert(alert=alert, window=window, lookback_minutes=lookback, query_time_range=override,
+                            thresholds=thresholds)

@@ -1,0 +1,164 @@
+"""The alert-only queries (queries/alert_*.kql) and the rendered query of every catalogued log alert:
+checked by Microsoft's Kusto language service, and executed by duckdb-kql over fixture rows with now()
+frozen, giving the numbers worked out by hand below.
+
+Fixture rows follow the same documents as tests/test_kql_executed.py: the AzureDiagnostics mapping of a
+Cognitive Services RequestResponse record (MicrosoftDocs/azure-reference-other
+azure-monitor-ref/tables/azurediagnostics.md; ResultSignature = HTTP status as text) and the
+AmlOnlineEndpointTrafficLog table reference (ResponseCode, TotalDurationMs).
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+
+import pytest
+
+from kql_stacks import EMPTY, MIXED, MIXED_REFS
+from kusto_check import check_kql
+
+from cvmigrate.config.alerts import Thresholds
+from cvmigrate.kql import build_params, duck, render_query
+from cvmigrate.monitoring.alert_queries import alert_params, render_alert_template, rule_queries
+from cvmigrate.monitoring.catalogue import MAX_QUERY_RANGE_HOURS, LogAlert, load_catalogue, resolve
+
+UTC = dt.timezone.utc
+NOW = dt.datetime(2027, 3, 10, 12, 0, tzinfo=UTC)
+CASES = {"mixed": (MIXED, MIXED_REFS), "no_refs": (MIXED, []), "zero_workloads": (EMPTY, [])}
+
+
+def ago(minutes: float) -> dt.datetime:
+    return NOW - dt.timedelta(minutes=minutes)
+
+
+def diag(resource, when, status=200, duration=100, deployment=None):
+    props = {"apiName": "Custom Vision"}
+    if deployment:
+        props["modelDeploymentName"] = deployment
+    return {"TimeGenerated": when, "Resource": resource, "ResourceProvider": "MICROSOFT.COGNITIVESERVICES",
+            "Category": "RequestResponse", "OperationName": "ClassifyImage", "ResultSignature": str(status),
+            "DurationMs": duration, "CallerIPAddress": "10.0.0.***", "properties_s": __import__("json").dumps(props),
+            "Type": "AzureDiagnostics"}
+
+
+def aml(endpoint, when, code=200, duration=100):
+    return {"TimeGenerated": when, "EndpointName": endpoint, "DeploymentName": "blue", "ResponseCode": code,
+            "TotalDurationMs": duration, "Type": "AmlOnlineEndpointTrafficLog"}
+
+
+def log_alerts():
+    return [a for a in load_catalogue() if isinstance(a, LogAlert)]
+
+
+@pytest.fixture(scope="module")
+def diagnostics():
+    texts, sources = {}, {}
+    for case, (cfg, refs) in CASES.items():
+        for name, (_, q) in rule_queries(cfg, refs).items():
+            texts[f"{case}/{name}"] = q.text
+            sources[f"{case}/{name}"] = q.source
+    return texts, check_kql(texts, sources)
+
+
+@pytest.mark.parametrize("case", CASES)
+@pytest.mark.parametrize("alert", [a.name for a in log_alerts()])
+def test_every_alert_query_passes_the_kusto_language_service(diagnostics, case, alert):
+    texts, found = diagnostics
+    key = f"{case}/{alert}"
+    assert not found[key], "\n".join(d.render(texts[key]) for d in found[key])
+
+
+def test_alert_queries_are_portable_and_name_their_dimensions():
+    for name, (resolved, q) in rule_queries(MIXED, MIXED_REFS).items():
+        assert q.source == "logs" and q.portable, name
+        assert set(resolved.alert.dimensions) <= set(q.columns), name
+
+
+def test_regression_alert_fits_the_48_hour_query_cap_and_reads_its_whole_baseline():
+    resolved, q = rule_queries(MIXED, MIXED_REFS)["legacy-regression"]
+    # defaults: 1-hour window, 7-day baseline -> the alert's baseline is cut to 1 day: 25 hours of data.
+    assert (resolved.window, resolved.lookback_minutes, resolved.query_time_range) == ("PT1H", 25 * 60, "PT25H")
+    assert resolved.thresholds.regression_baseline_days == 1
+    assert "ago(25h)" in q.text and "let WindowsInBaseline = 24.0;" in q.text
+    # a 12-hour window leaves room for one baseline day too (12 + 24 <= 48), a 24-hour one exactly (48).
+    alert = next(a for a in log_alerts() if a.name == "legacy-regression")
+    for hours, lookback in ((12, 36), (24, 48)):
+        r = resolve(alert, replace(Thresholds.defaults(), regression_window_hours=hours))
+        assert (r.window, r.lookback_minutes, r.query_time_range) == (
+            f"PT{hours}H" if hours < 24 else "P1D", lookback * 60, f"PT{lookback}H" if lookback < 48 else "P2D")
+        assert r.lookback_minutes <= MAX_QUERY_RANGE_HOURS * 60
+
+
+def test_library_query_of_an_alert_is_the_library_render():
+    resolved, q = rule_queries(MIXED, MIXED_REFS)["legacy-regression"]
+    assert q.text == render_query("legacy_regression", build_params(MIXED, refs=MIXED_REFS,
+                                                                     thresholds=resolved.thresholds))
+
+
+def run(name, rows, aml_rows=(), thresholds=None):
+    con = duck.connect()
+    duck.insert_rows(con, "AzureDiagnostics", rows)
+    duck.insert_rows(con, "AmlOnlineEndpointTrafficLog", list(aml_rows))
+    alert = next(a for a in log_alerts() if a.query == name)
+    resolved = resolve(alert, thresholds or Thresholds.defaults())
+    text = render_alert_template(name, alert_params(MIXED, resolved, MIXED_REFS))
+    return duck.run_query(con, text, NOW)
+
+
+def test_legacy_after_cutover_reports_only_cut_over_workloads_in_the_window():
+    rows = [diag("RECEIPTS-VISION-01", ago(m)) for m in (1, 5, 10)]
+    rows.append(diag("RECEIPTS-VISION-01", ago(20)))          # before the 15-minute window
+    rows.append(diag("silent-vision", ago(3), status=401))    # Silent-One: cut-over 2027-02-01
+    rows += [diag("CV-SHELF-PRED", ago(2)) for _ in range(5)]  # Shelf-Scanner-A is dual-run: allowed
+    rows.append(diag("CV-NOREPL-PRED", ago(2)))               # planned: allowed
+    got = {(r["Workload"], r["Account"]): (r["CutoverState"], r["CutoverDate"].date().isoformat(), r["Kind"],
+                                           r["Calls"], r["LastCall"])
+           for r in run("alert_legacy_after_cutover", rows)}
+    assert got == {
+        ("receipts", "receipts-vision-01"): ("cut-over", "2027-01-02", "ImageAnalysis", 3, ago(1)),
+        ("Silent-One", "silent-vision"): ("cut-over", "2027-02-01", "ImageAnalysis", 1, ago(3)),
+    }
+
+
+def test_error_spike_compares_each_status_share_with_its_threshold():
+    rows = [diag("CV-SHELF-PRED", ago(30)) for _ in range(17)]
+    rows += [diag("CV-SHELF-PRED", ago(20), 401) for _ in range(2)] + [diag("CV-SHELF-PRED", ago(10), 404)]
+    rows.append(diag("CV-SHELF-PRED", ago(120), 401))                     # outside the hour
+    rows += [diag("RECEIPTS-VISION-01", ago(40)) for _ in range(38)]
+    rows += [diag("RECEIPTS-VISION-01", ago(5), 429), diag("RECEIPTS-VISION-01", ago(6), 401)]
+    rows += [diag("CV-NOREPL-PRED", ago(7), 401) for _ in range(10)]      # 10 calls < minCalls 20
+    got = {(r["Account"], r["Status"]): (r["Workload"], r["ErrorCalls"], r["Calls"], r["ErrorRate"], r["MaxRate"])
+           for r in run("alert_error_spike", rows)}
+    # cv-shelf-pred: 20 calls, 2 x 401 = 0.1 > 0.01, 1 x 404 = 0.05 > 0.02.
+    # receipts: 40 calls, 1 x 401 = 0.025 > 0.01; 1 x 429 = 0.025 <= 0.05: no row.
+    assert got == {
+        ("cv-shelf-pred", 401): ("Shelf-Scanner-A", 2, 20, 0.1, 0.01),
+        ("cv-shelf-pred", 404): ("Shelf-Scanner-A", 1, 20, 0.05, 0.02),
+        ("receipts-vision-01", 401): ("receipts", 1, 40, 0.025, 0.01),
+    }
+
+
+def test_deadline_proximity_fires_only_inside_deadline_days():
+    rows = [diag("CV-SHELF-PRED", ago(60)), diag("CV-SHELF-TRAIN", ago(120)),
+            diag("CV-NOREPL-PRED", ago(23 * 60)), diag("CV-NOREPL-PRED", ago(25 * 60))]
+    # 2027-03-10 -> 2028-09-25: 366 days to 2028-03-10 (29 Feb 2028) + 199 = 565 days.
+    assert run("alert_deadline_proximity", rows) == []            # default deadlineDays 180
+    got = run("alert_deadline_proximity", rows, thresholds=replace(Thresholds.defaults(), deadline_days=600))
+    assert [(r["Workload"], r["Calls"], r["LastCall"], r["DaysToRetirement"]) for r in
+            sorted(got, key=lambda r: r["Workload"])] == [
+        ("Shelf-Scanner-A", 2, ago(60), 565), ("no-repl-yet", 1, ago(23 * 60), 565)]
+
+
+def test_replacement_health_alert_watches_dual_run_targets_on_error_rate_or_p95():
+    shelf = [aml("EP-SHELF-A", ago(30), 200, 100) for _ in range(22)] + [aml("ep-shelf-a", ago(20), 500, 300)
+                                                                          for _ in range(3)]
+    # receipts is cut-over, not dual-run: its failing Foundry deployment is not this alert's business.
+    receipts = [diag("AIS-SHARED-01", ago(10), 500, 900, deployment="Receipts-GPT") for _ in range(25)]
+    got = run("alert_replacement_health", receipts, shelf)
+    # 25 calls, 3 errors = 0.12 > 0.05; durations 22 x 100 + 3 x 300 ms -> P95 = 300.
+    assert [(r["Workload"], r["Target"], r["Calls"], r["ErrorRate"], r["P95DurationMs"], r["MaxErrorRate"],
+             r["MaxP95Ms"]) for r in got] == [("Shelf-Scanner-A", "automl", 25, 0.12, 300.0, 0.05, 2000.0)]
+    lenient = replace(Thresholds.defaults(), replacement_max_error_rate=0.2)
+    assert [r["P95DurationMs"] for r in run("alert_replacement_health", receipts, shelf,
+                                            replace(lenient, replacement_max_p95_ms=200))] == [300.0]
+    assert run("alert_replacement_health", receipts, shelf, replace(lenient, replacement_max_p95_ms=1000)) == []
