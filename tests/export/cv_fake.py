@@ -185,7 +185,8 @@ class FakeTrainingService:
                 return 404, {"code": "NotFoundIterationPerformance", "message": "no performance"}, {}
             return 200, perf, {}
         if sub == "/artifacts":
-            image_id = q.get("path", "").rsplit("/", 1)[-1]
+            # the relative path's last segment names the image ("o-<imageId>" as in the service's blob names)
+            image_id = q.get("path", "").rsplit("/", 1)[-1].removeprefix("o-")
             if image_id in project.blobs:
                 return 200, project.blobs[image_id], {}
             return 404, {"code": "NotFound", "message": "artifact not found"}, {}

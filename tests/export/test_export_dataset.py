@@ -171,3 +171,22 @@ def test_http_date_retry_after_is_converted_to_seconds():
     assert retry_after_seconds(response, now=now) == 30.0
     assert retry_after_seconds(httpx.Response(429, headers={"Retry-After": "12"})) == 12.0
     assert retry_after_seconds(httpx.Response(429)) is None
+
+
+def test_vnet_relative_image_paths_are_read_through_get_artifact_with_the_key(projects, export, service):
+    p = projects["multilabel"]
+    first = p.tagged[0]
+    first["originalImageUri"] = f"i-{p.id}/o-{first['id']}"
+    _, out = export(ML_ID, split=0)
+    calls = service.calls(rf"/projects/{ML_ID}/artifacts$")
+    assert [(c["query"], c["key"]) for c in calls] == [({"path": f"i-{p.id}/o-{first['id']}"}, service.key)]
+    assert (out / "images" / f"{first['id']}.png").read_bytes() == PNG + first["id"].encode()
+
+
+def test_a_progress_bar_counts_the_downloads_on_stderr(projects, service, tmp_path, capsys):
+    from cvmigrate.export import ExportOptions, run_export
+
+    run_export(ExportOptions(endpoint=service.endpoint, key=service.key, project="parking", out=tmp_path / "p",
+                             split=0, progress=True))
+    err = capsys.readouterr().err
+    assert "images: 100%" in err and "4/4" in err
