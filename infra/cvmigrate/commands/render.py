@@ -7,7 +7,8 @@ from pathlib import Path
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("render", help="write the stack's KQL queries (DIR/queries/<name>.kql); no Azure needed")
+    p = sub.add_parser("render", help="write the stack's KQL queries (DIR/queries/<name>.kql) and workbook "
+                                      "(DIR/workbook.json); no Azure needed")
     p.add_argument("--stack", required=True, metavar="ENV", help="stack name (reads Pulumi.<ENV>.yaml) or a path")
     p.add_argument("--out", required=True, metavar="DIR", help="output folder; queries go to DIR/queries/")
     p.add_argument("--error-classes", metavar="FILE", type=Path,
@@ -34,7 +35,24 @@ def run(args: argparse.Namespace) -> int:
             (folder / f"{name}.kql").write_text(query.text, encoding="utf-8")
     except OSError as exc:
         raise UserError(f"cannot write to {folder}: {exc.strerror}") from None
+    workbook = _write_workbook(cfg, queries, args.error_classes, Path(args.out))
     print(f"{args.stack}: wrote {len(queries)} queries to {folder}/ "
           f"({len(cfg.workloads)} workload(s), {len(cfg.legacy_accounts)} legacy account(s)). "
           "Paste a .kql file into Log Analytics > Logs (inventory.kql into Resource Graph Explorer).")
+    print(f"{args.stack}: wrote {workbook} (Workbooks > New > Advanced Editor > Gallery Template: paste it).")
     return 0
+
+
+def _write_workbook(cfg, queries, error_classes_path, out: Path) -> Path:
+    """DIR/workbook.json: the same Notebook/1.0 JSON the stack deploys, built from the queries just written."""
+    from ..cli import UserError
+    from ..kql.params import build_params, load_error_classes
+    from ..monitoring.workbook import render_workbook_json
+
+    params = build_params(cfg, error_classes=load_error_classes(error_classes_path))
+    path = out / "workbook.json"
+    try:
+        path.write_text(render_workbook_json(cfg, queries, params), encoding="utf-8")
+    except OSError as exc:
+        raise UserError(f"cannot write {path}: {exc.strerror}") from None
+    return path
