@@ -8,7 +8,7 @@ import json
 
 import yaml
 
-from conftest import EMPTY_ID, MC_ID, ML_ID, OD_ID, img_id
+from cv_projects import EMPTY_ID, MC_ID, ML_ID, OD_ID, img_id
 from cv_fake import JPEG, PNG, FakeProject, DOMAINS, image, tag
 
 

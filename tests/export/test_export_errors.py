@@ -7,7 +7,7 @@ import socket
 
 import pytest
 
-from conftest import EMPTY_ID, MC_ID
+from cv_projects import EMPTY_ID, MC_ID
 from cv_fake import DOMAINS, FakeProject, tag
 from cvmigrate.cli import main
 from cvmigrate.export import ExportError, ReconciliationError

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EMPTY_ID, img_id
+from cv_projects import EMPTY_ID, img_id
 from cv_fake import DOMAINS, FakeProject, image, tag
 from cvmigrate.export import ExportError
 from cvmigrate.export.imagestore import JOURNAL

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import img_id
+from cv_projects import img_id
 
 REPO = Path(__file__).resolve().parents[2]
 AZURITE_BLOB = REPO / "node_modules" / "azurite" / "dist" / "src" / "blob" / "main.js"
