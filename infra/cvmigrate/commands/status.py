@@ -1,0 +1,100 @@
+"""`cvmigrate status --stack <env> (--source DIR | --workspace ID)`: the cutover report.
+
+Exit codes: 0 on track; 3 regression, off track or incomplete data; 2 bad input.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("status", help="cutover report from a local diagnostic archive or a Log Analytics workspace")
+    p.add_argument("--stack", required=True, metavar="ENV", help="stack name (reads Pulumi.<ENV>.yaml) or a path")
+    src = p.add_mutually_exclusive_group()
+    src.add_argument("--source", metavar="DIR", help="downloaded archive: insights-logs-* containers and/or "
+                     ".jsonl/.json exports of AzureDiagnostics / AmlOnlineEndpointTrafficLog rows")
+    src.add_argument("--workspace", metavar="ID", help="Log Analytics workspace ID (GUID) or ARM ID "
+                     "(default: the stack's cvmigrate:logAnalytics.existingWorkspaceId)")
+    p.add_argument("--now", metavar="ISO_TIME", help="pin 'now' (default: the archive's last record; "
+                   "the current time for a workspace)")
+    p.add_argument("--format", choices=("table", "json", "markdown"), default="table")
+    p.add_argument("--chart", metavar="FILE.png", help="also write the weekly legacy vs replacement chart")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar while loading an archive")
+    p.set_defaults(run=run)
+
+
+def parse_now(text: str | None) -> dt.datetime | None:
+    from ..cli import UserError
+
+    if not text:
+        return None
+    try:
+        value = dt.datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise UserError(f"--now {text!r} is not an ISO date/time; use e.g. 2027-06-01T00:00:00Z") from None
+    return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..cli import UserError
+    from ..config import load_stack_file
+    from ..kql import render_all
+    from ..status.output import RENDERERS
+    from ..status.report import REPORT_QUERIES, build_report
+
+    cfg = load_stack_file(args.stack)
+    now = parse_now(args.now)
+    queries = render_all(cfg, names=REPORT_QUERIES)
+    if args.source:
+        results, now, source = _from_archive(args, queries, now)
+    else:
+        results, now, source = _from_workspace(args, cfg, queries, now)
+    report = build_report(cfg, results, now=now, source=source)
+    sys.stdout.write(RENDERERS[args.format](report))
+    if args.chart:
+        from ..status.chart import write_chart
+
+        try:
+            write_chart(report, args.chart)
+        except OSError as exc:
+            raise UserError(f"--chart {args.chart}: cannot write ({exc.strerror})") from None
+        print(f"chart written to {args.chart}", file=sys.stderr)
+    return report["exitCode"]
+
+
+def _from_archive(args, queries, now):
+    from ..cli import UserError
+    from ..status.archive import ArchiveError, open_archive
+    from ..status.sources import run_local
+
+    try:
+        con, stats = open_archive(args.source, progress=not args.no_progress and sys.stderr.isatty())
+    except ArchiveError as exc:
+        raise UserError(str(exc)) from None
+    if now is None:
+        now = stats.last.replace(tzinfo=dt.timezone.utc)
+    results = run_local(con, queries, now)
+    return results, now, {"kind": "archive", "location": str(args.source), "load": stats.as_dict()}
+
+
+def _from_workspace(args, cfg, queries, now):
+    from ..cli import UserError
+    from ..status.sources import SourceError, workspace_results
+
+    workspace = args.workspace
+    if not workspace and cfg.log_analytics.existing_id is not None:
+        workspace = str(cfg.log_analytics.existing_id)
+    if not workspace:
+        raise UserError("no data source: pass --source DIR (a downloaded archive) or --workspace <workspace ID or "
+                        "ARM ID> (for a workspace this stack created: `pulumi stack output` lists its ID)")
+    if now is not None:
+        # Log Analytics evaluates now() itself; a pinned time cannot be honoured there.
+        raise UserError("--now pins the time of a local archive only; Log Analytics queries run as of the current time")
+    try:
+        results, workspace_id = workspace_results(workspace, queries)
+    except SourceError as exc:
+        raise UserError(str(exc)) from None
+    now = dt.datetime.now(dt.timezone.utc)
+    return results, now, {"kind": "workspace", "location": workspace_id, "load": None}

@@ -1,0 +1,110 @@
+"""The report as text: a terminal table, Markdown for a ticket, or JSON (report.schema.json)."""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+VERDICT_TEXT = {
+    "on_track": "ON TRACK: legacy traffic is projected to reach zero before the retirement date.",
+    "off_track": "OFF TRACK: at the current pace legacy traffic does not reach zero before the retirement date.",
+    "regression": "REGRESSION: legacy traffic came back for a workload (marked REGRESSED above).",
+    "incomplete": "INCOMPLETE: the burn-down could not be computed from the data returned; see the source problems.",
+}
+
+
+def to_json(report: dict[str, Any]) -> str:
+    return json.dumps(report, indent=2, sort_keys=False) + "\n"
+
+
+def _share(value: Any) -> str:
+    return "-" if value is None else f"{value * 100:.1f} %"
+
+
+def _trend(w: dict[str, Any]) -> str:
+    last, prev = w["legacyTrend"]["last7Days"], w["legacyTrend"]["previous7Days"]
+    if prev == 0:
+        return "new" if last else "flat"
+    change = (last - prev) / prev * 100
+    return f"{change:+.0f} % wow"
+
+
+def _errors(w: dict[str, Any]) -> str:
+    return ", ".join(f"{k} {v}" for k, v in w["errors"].items()) or "none"
+
+
+def _rows(report: dict[str, Any]) -> list[list[str]]:
+    rows = []
+    for w in report["workloads"]:
+        rows.append([
+            w["name"], w["state"], str(w["legacyCalls"]), _trend(w), str(w["replacementCalls"]),
+            _share(w["legacyShare"]), (w["lastLegacyCall"] or "-")[:16].replace("T", " "),
+            "yes" if w["ready"] else "no", "REGRESSED" if w["regression"] else "",
+        ])
+    return rows
+
+
+HEADERS = ["Workload", "State", "Legacy (30d)", "Trend", "Replacement (30d)", "Legacy share", "Last legacy call",
+           "Ready", ""]
+
+
+def to_terminal(report: dict[str, Any]) -> str:
+    rows = _rows(report)
+    widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(HEADERS)]
+    line = lambda cells: "  ".join(c.ljust(widths[i]) for i, c in enumerate(cells)).rstrip()  # noqa: E731
+    out = [f"cvmigrate status: stack {report['stack']} as of {report['now']}", ""]
+    out += [line(HEADERS), line(["-" * w for w in widths])] + [line(r) for r in rows]
+    for w in report["workloads"]:
+        details = []
+        if w["regression"]:
+            r = w["regression"]
+            details.append(f"  regression: {r['recentCalls']} legacy calls in the last window against a baseline of "
+                           f"{r['baselineCallsPerWindow']:.1f} per window (threshold {r['threshold']:.1f})")
+        for cls, calls in w["errors"].items():
+            details.append(f"  {cls}: {calls} call(s) in 7 days. {w['errorHints'].get(cls, '')}".rstrip())
+        for c in w["topCallers"]:
+            details.append(f"  caller {c['callerIPAddress']} -> {c['account']}: {c['calls']} call(s), "
+                           f"last {(c['lastSeen'] or '-')[:16].replace('T', ' ')}")
+        for a in w["accounts"]:
+            details.append(f"  {a['account']} ({a['kind']}): silent {a['daysSilent']} day(s), "
+                           f"{'ready to decommission' if a['ready'] else 'not ready'}")
+        if details:
+            out += ["", f"{w['name']}:"] + details
+    p = report["projection"]
+    out += ["", "Burn-down (all workloads, weekly legacy calls, least-squares line):",
+            f"  projected zero date: {p['projectedZeroDate'] or 'none (legacy traffic is not falling)'}",
+            f"  retirement date: {report['retirementDate']} ({report['daysToRetirement']} days from now)",
+            f"  verdict: {VERDICT_TEXT[report['verdict']]}"]
+    out += _source_lines(report)
+    return "\n".join(out) + "\n"
+
+
+def _source_lines(report: dict[str, Any]) -> list[str]:
+    src = report["source"]
+    lines = ["", f"Source: {src['kind']} {src['location']}"]
+    load = src.get("load")
+    if load:
+        skipped = ", ".join(f"{n} {r}" for r, n in load["skipped"].items() if n) or "none"
+        lines.append(f"  loaded {sum(load['rowsLoaded'].values())} record(s) from {load['files']} file(s); "
+                     f"skipped: {skipped}")
+    for p in src["problems"]:
+        lines.append(f"  PARTIAL: {p['query']}: {p['message']}")
+    return lines
+
+
+def to_markdown(report: dict[str, Any]) -> str:
+    out = [f"### Cutover status: {report['stack']} ({report['now'][:10]})", "",
+           f"**{VERDICT_TEXT[report['verdict']]}** Projected zero date: "
+           f"{report['projection']['projectedZeroDate'] or 'none'}; retirement {report['retirementDate']} "
+           f"({report['daysToRetirement']} days).", "",
+           "| " + " | ".join(h or "Regression" for h in HEADERS) + " | Errors (7d) |",
+           "|" + "---|" * (len(HEADERS) + 1)]
+    for w, r in zip(report["workloads"], _rows(report)):
+        out.append("| " + " | ".join(c.replace("|", "\\|") for c in r) + f" | {_errors(w)} |")
+    hints = {cls: hint for w in report["workloads"] for cls, hint in w["errorHints"].items()}
+    if hints:
+        out += ["", "Error classes:"] + [f"- `{cls}`: {hint}" for cls, hint in sorted(hints.items())]
+    out += [line.replace("  PARTIAL", "- PARTIAL") for line in _source_lines(report)]
+    return "\n".join(out) + "\n"
+
+
+RENDERERS = {"table": to_terminal, "json": to_json, "markdown": to_markdown}

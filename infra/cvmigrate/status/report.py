@@ -1,0 +1,162 @@
+"""The cutover report: rows of the rendered queries (from DuckDB or Log Analytics) -> one document.
+
+The document is what ``--format json`` prints; its schema is report.schema.json next to this file.
+Nothing here computes a metric the queries do not: sums over a query's rows per workload are the only
+arithmetic, so the report and the workbook cannot disagree.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any, Mapping, Optional, Sequence
+
+SCHEMA_VERSION = 1
+# The queries the report reads (all of them go into one Log Analytics batch).
+REPORT_QUERIES = ("cutover_progress", "error_classes", "top_callers", "decommission_readiness",
+                  "replacement_health", "burndown", "legacy_regression")
+TOP_CALLERS_PER_WORKLOAD = 3
+EXIT_ON_TRACK = 0
+EXIT_ATTENTION = 3
+
+
+@dataclass
+class QueryResults:
+    """Rows per query name; ``problems`` names queries whose rows are partial or missing."""
+    rows: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    problems: dict[str, str] = field(default_factory=dict)     # query -> what went wrong
+    partial: set[str] = field(default_factory=set)              # queries that returned partial rows
+
+    def get(self, name: str) -> list[dict[str, Any]]:
+        return self.rows.get(name, [])
+
+
+def _iso(value: Any) -> Optional[str]:
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=dt.timezone.utc)
+        return value.astimezone(dt.timezone.utc).isoformat().replace("+00:00", "Z")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _num(value: Any) -> Optional[float]:
+    return None if value is None else float(value)
+
+
+def _day(value: Any) -> Optional[dt.date]:
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.astimezone(dt.timezone.utc).date() if value.tzinfo else value.date()
+    if isinstance(value, dt.date):
+        return value
+    return dt.datetime.fromisoformat(str(value).replace("Z", "+00:00")).date()
+
+
+def build_report(cfg: Any, results: QueryResults, *, now: dt.datetime, source: Mapping[str, Any]) -> dict[str, Any]:
+    """Assemble the report document for ``cfg`` from the query rows."""
+    if now.tzinfo is None:
+        now = now.replace(tzinfo=dt.timezone.utc)
+    today = now.astimezone(dt.timezone.utc).date()
+    progress = results.get("cutover_progress")
+    week_ago = today - dt.timedelta(days=6)          # the last 7 days include today
+    two_weeks_ago = today - dt.timedelta(days=13)
+    readiness = results.get("decommission_readiness")
+    regressions = {r["Workload"]: r for r in results.get("legacy_regression")}
+    health = results.get("replacement_health")
+
+    workloads = []
+    for w in cfg.workloads:
+        mine = [r for r in progress if r["Workload"] == w.name]
+        legacy = sum(int(r["LegacyCalls"] or 0) for r in mine)
+        replacement = sum(int(r["ReplacementCalls"] or 0) for r in mine)
+        last7 = sum(int(r["LegacyCalls"] or 0) for r in mine if _day(r["Day"]) >= week_ago)
+        prev7 = sum(int(r["LegacyCalls"] or 0) for r in mine if two_weeks_ago <= _day(r["Day"]) < week_ago)
+        errors: dict[str, int] = {}
+        hints: dict[str, str] = {}
+        for r in results.get("error_classes"):
+            if r["Workload"] == w.name:
+                errors[r["ErrorClass"]] = errors.get(r["ErrorClass"], 0) + int(r["Calls"])
+                hints[r["ErrorClass"]] = r.get("Hint") or ""
+        accounts = [
+            {"account": r["Account"], "kind": r.get("Kind"), "lastLegacyCall": _iso(r["LastLegacyCall"]),
+             "daysSilent": None if r["DaysSilent"] is None else int(r["DaysSilent"]), "ready": bool(r["Ready"])}
+            for r in readiness if r["Workload"] == w.name
+        ]
+        last_calls = [a["lastLegacyCall"] for a in accounts if a["lastLegacyCall"]]
+        callers = [
+            {"account": r["Account"], "callerIPAddress": r["CallerIPAddress"], "calls": int(r["Calls"]),
+             "lastSeen": _iso(r["LastSeen"])}
+            for r in results.get("top_callers") if r["Workload"] == w.name
+        ][:TOP_CALLERS_PER_WORKLOAD]
+        reg = regressions.get(w.name)
+        workloads.append({
+            "name": w.name,
+            "state": w.cutover.state,
+            "cutoverDate": w.cutover.date.isoformat() if w.cutover.date else None,
+            "legacyCalls": legacy,
+            "legacyTrend": {"last7Days": last7, "previous7Days": prev7},
+            "replacementCalls": replacement,
+            "legacyShare": (legacy / (legacy + replacement)) if legacy + replacement else None,
+            "errors": dict(sorted(errors.items(), key=lambda kv: (-kv[1], kv[0]))),
+            "errorHints": hints,
+            "topCallers": callers,
+            "lastLegacyCall": max(last_calls) if last_calls else None,
+            "ready": bool(accounts) and all(a["ready"] for a in accounts),
+            "accounts": accounts,
+            "replacement": [
+                {"target": r["Target"], "calls": int(r["Calls"]), "errorRate": _num(r["ErrorRate"]),
+                 "p95DurationMs": _num(r["P95DurationMs"]), "healthy": bool(r["Healthy"])}
+                for r in health if r["Workload"] == w.name
+            ],
+            "regression": None if reg is None else {
+                "recentCalls": int(reg["RecentCalls"]), "baselineCallsPerWindow": float(reg["BaselineCallsPerWindow"]),
+                "threshold": float(reg["Threshold"]), "tolerance": float(reg["Tolerance"])},
+        })
+
+    burndown = results.get("burndown")
+    summary = next((r for r in burndown if r.get("RowType") == "summary"), None)
+    weekly = [{"week": _iso(_day(r["Week"])), "legacyCalls": int(r["LegacyCalls"])}
+              for r in burndown if r.get("RowType") == "week"]
+    days_to_retirement = (cfg.retirement_date - today).days
+    projection = {
+        "projectedZeroDate": _iso(_day(summary["ProjectedZeroDate"])) if summary and summary["ProjectedZeroDate"] else None,
+        "onTrack": bool(summary["OnTrack"]) if summary and summary["OnTrack"] is not None else None,
+    }
+    replacement_weekly: dict[str, int] = {}
+    for r in progress:
+        day = _day(r["Day"])
+        week = day - dt.timedelta(days=(day.weekday() + 1) % 7)   # Kusto's startofweek: Sunday
+        replacement_weekly[week.isoformat()] = replacement_weekly.get(week.isoformat(), 0) + int(r["ReplacementCalls"] or 0)
+
+    incomplete = sorted(set(results.problems) | results.partial)
+    if regressions:
+        verdict = "regression"
+    elif "burndown" in incomplete or projection["onTrack"] is None:
+        verdict = "incomplete"
+    elif projection["onTrack"]:
+        verdict = "on_track"
+    else:
+        verdict = "off_track"
+    return {
+        "schemaVersion": SCHEMA_VERSION,
+        "stack": cfg.stack,
+        "now": _iso(now),
+        "retirementDate": cfg.retirement_date.isoformat(),
+        "daysToRetirement": days_to_retirement,
+        "verdict": verdict,
+        "exitCode": EXIT_ON_TRACK if verdict == "on_track" else EXIT_ATTENTION,
+        "projection": projection,
+        "workloads": workloads,
+        "weekly": weekly,
+        "replacementWeekly": [{"week": k, "replacementCalls": v} for k, v in sorted(replacement_weekly.items())],
+        "source": {
+            **dict(source),
+            "partial": bool(incomplete),
+            "problems": [{"query": q, "message": results.problems.get(q, "partial results: rows may be missing")}
+                         for q in incomplete],
+        },
+    }
