@@ -162,3 +162,24 @@ def test_replacement_health_alert_watches_dual_run_targets_on_error_rate_or_p95(
     assert [r["P95DurationMs"] for r in run("alert_replacement_health", receipts, shelf,
                                             replace(lenient, replacement_max_p95_ms=200))] == [300.0]
     assert run("alert_replacement_health", receipts, shelf, replace(lenient, replacement_max_p95_ms=1000)) == []
+
+
+def test_alert_templates_follow_the_library_hygiene_and_declare_every_variable():
+    import jinja2.meta
+    from pathlib import Path
+
+    from test_kql_hygiene import lint
+
+    from cvmigrate.kql.render import _environment
+    from cvmigrate.paths import queries_dir
+
+    env = _environment(str(queries_dir()))
+    declared = set(build_params(MIXED, refs=MIXED_REFS)) | {"lookback_minutes", "min_calls"}
+    templates = sorted((Path(queries_dir()) / "alerts").glob("*.kql"))
+    assert [p.stem for p in templates] == ["alert_deadline_proximity", "alert_error_spike",
+                                           "alert_legacy_after_cutover", "alert_replacement_health"]
+    for path in templates:
+        undeclared = jinja2.meta.find_undeclared_variables(env.parse(path.read_text(encoding="utf-8")))
+        assert undeclared <= declared, f"{path.name}: {sorted(undeclared - declared)}"
+    for name, (_, query) in rule_queries(MIXED, MIXED_REFS).items():
+        assert lint(query.text) == [], name

@@ -14,6 +14,7 @@ from .components.foundation import Foundation, FoundationArgs
 from .components.legacy import LegacyContext
 from .components.azure_policy import build_azure_policy
 from .components.workload import Workload, WorkloadArgs
+from .components.monitoring import Monitoring, MonitoringArgs, legacy_account_refs
 from .components.replacement_estate import ReplacementEstate
 
 
@@ -45,6 +46,10 @@ def build(cfg: StackConfig) -> dict[str, Any]:
     workloads = {w.name: Workload(w.name, WorkloadArgs(config=w, legacy=legacy, replacement=replacement))
                  for w in cfg.workloads}
     build_azure_policy(cfg, foundation.workspace_id)  # cvmigrate:azurePolicy (nothing unless enabled)
+    # Workbook, alerts, action group and query pack, after the workloads whose accounts they watch.
+    monitoring = Monitoring("monitoring", MonitoringArgs(
+        config=cfg, workspace_id=foundation.workspace_id, resource_group_name=foundation.resource_group_name,
+        legacy_accounts=legacy_account_refs(cfg, workloads), providers=foundation.providers))
 
     return {
         "environment": cfg.environment,
@@ -55,6 +60,9 @@ def build(cfg: StackConfig) -> dict[str, Any]:
         "archiveStorageAccountId": foundation.archive_id,
         "keyVaultName": foundation.key_vault.vault_name if foundation.key_vault else None,
         "workloads": {name: w.summary for name, w in workloads.items()},
+        "workbookId": monitoring.workbook_id,
+        "actionGroupId": monitoring.action_group_id,
+        "alertRules": monitoring.rule_names,
     }
 
 

@@ -1,7 +1,8 @@
 """The query text of every log alert rule: its queries/<name>.kql, rendered once for the environment.
 
 The bundled library queries (legacy_regression) go through :func:`cvmigrate.kql.render_query`; the
-alert-only templates (queries/alert_*.kql) use the same Jinja environment, includes and header rules.
+alert-only templates (queries/alerts/alert_*.kql) use the same Jinja environment, includes and header rules,
+plus two parameters of their own: ``lookback_minutes`` (the rule's window) and ``min_calls``.
 """
 from __future__ import annotations
 
@@ -16,12 +17,12 @@ from .catalogue import LogAlert, ResolvedLogAlert, load_catalogue, resolve
 
 
 def render_alert_template(name: str, params: Mapping[str, Any]) -> str:
-    """Render queries/<name>.kql (an alert template or a library query) with ``params``."""
+    """Render a library query (queries/<name>.kql) or an alert template (queries/alerts/<name>.kql)."""
     if name in QUERY_NAMES:
         return render_query(name, params)
     from ..kql.render import _environment, _queries_dir
 
-    text = _environment(str(_queries_dir())).get_template(f"{name}.kql").render(**params)
+    text = _environment(str(_queries_dir())).get_template(f"alerts/{name}.kql").render(**params)
     return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
 
 

@@ -1,0 +1,291 @@
+"""Monitoring: what the stack deploys for the on-call engineer and the migration lead.
+
+- the migration workbook (applicationinsights.Workbook, kind shared, attached to the workspace);
+- the environment's action group (receivers from ``cvmigrate:alerts``);
+- one scheduled query rule per log alert of dashboards/alerts.yaml, scoped to the workspace, whose query is
+  the rendered queries/<name>.kql;
+- an activity log alert on ``Microsoft.Insights/diagnosticSettings/delete`` covering every legacy account;
+- a Log Analytics query pack holding the bundled queries (the workspace's Queries pane).
+
+With ``cvmigrate:alerts.enabled: false`` the action group and every alert rule are left out; the workbook
+and the query pack stay. Every name is deterministic: a second run changes nothing.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Optional, Sequence
+
+import pulumi
+
+from .. import naming
+from ..config import LegacyAccount, StackConfig
+from ..config.alerts import AlertsConfig
+from ..monitoring.catalogue import ActivityAlert, load_catalogue
+from ..tags import ROLE_MONITORING, cvmigrate_tags
+from .providers import SubscriptionProviders
+
+# Azure rejects a log alert rule whose properties exceed 64 KB (Azure Monitor service limits); the query is
+# most of it. Large estates get a warning naming the rule rather than a failed deployment with no context.
+RULE_QUERY_WARN_BYTES = 60_000
+QUERY_PACK_CATEGORIES = ["monitor"]
+QUERY_PACK_RESOURCE_TYPES = ["microsoft.operationalinsights/workspaces", "microsoft.cognitiveservices/accounts"]
+
+
+@dataclass(frozen=True)
+class LegacyAccountRef:
+    """One legacy account and its live ARM ID (create-mode accounts get theirs at deployment)."""
+    account: LegacyAccount
+    id: pulumi.Input[str]
+
+
+@dataclass
+class MonitoringArgs:
+    """Required: config, workspace_id, resource_group_name. Optional: legacy_accounts (the activity log alert
+    covers them), providers (foreign subscriptions' alerts go through them), refs (replacement names the
+    queries attribute traffic by; default the stack's own)."""
+    config: StackConfig
+    workspace_id: pulumi.Input[str]
+    resource_group_name: pulumi.Input[str]
+    legacy_accounts: Sequence[LegacyAccountRef] = field(default_factory=list)
+    providers: Optional[SubscriptionProviders] = None
+    refs: Optional[Sequence] = None
+
+
+def rule_name(environment: str, alert: str) -> str:
+    return f"cvm-{naming.slug(environment)}-{alert}"
+
+
+def action_group_short_name(alerts: AlertsConfig, environment: str) -> str:
+    return alerts.action_group_short_name or f"cvm-{naming.slug(environment)}"[:12].rstrip("-")
+
+
+class Monitoring(pulumi.ComponentResource):
+    workbook_id: pulumi.Output[str]
+    action_group_id: Optional[pulumi.Output[str]]
+    query_pack_id: pulumi.Output[str]
+    rule_names: list[str]
+
+    def __init__(self, name: str, args: MonitoringArgs, opts: Optional[pulumi.ResourceOptions] = None):
+        super().__init__("cvmigrate:index:Monitoring", name, None, opts)
+        from ..kql import render_all
+        from ..kql.params import build_params, load_error_classes
+
+        cfg = args.config
+        alerts = cfg.extra.get("alerts")
+        alerts = alerts if isinstance(alerts, AlertsConfig) else AlertsConfig()
+        self._cfg = cfg
+        self._tags = cvmigrate_tags(cfg.environment, ROLE_MONITORING, extra=cfg.tags)
+        self._rg = args.resource_group_name
+        child = pulumi.ResourceOptions(parent=self)
+
+        params = build_params(cfg, refs=args.refs, error_classes=load_error_classes())
+        queries = render_all(cfg, refs=args.refs)
+        self.workbook_id = self._workbook(args, queries, params, child)
+        self.query_pack_id = self._query_pack(queries, child)
+
+        self.action_group_id = None
+        self.rule_names = []
+        if alerts.enabled:
+            group = self._action_group(alerts, child)
+            self.action_group_id = group.id
+            self._log_rules(args, group, child)
+            self._activity_alerts(args, group)
+
+        self.register_outputs({
+            "workbookId": self.workbook_id,
+            "queryPackId": self.query_pack_id,
+            "actionGroupId": self.action_group_id,
+            "alertRules": self.rule_names,
+        })
+
+    # -- workbook ------------------------------------------------------------------------------------
+    def _workbook(self, args, queries, params, child) -> pulumi.Output[str]:
+        from pulumi_azure_native import applicationinsights
+
+        from ..monitoring.workbook import display_name, render_workbook_json, workbook_name
+
+        env = self._cfg.environment
+        workbook = applicationinsights.Workbook(
+            "workbook",
+            resource_name_=workbook_name(env),
+            resource_group_name=self._rg,
+            location=self._cfg.location,
+            kind="shared",
+            category="workbook",
+            display_name=display_name(env),
+            serialized_data=render_workbook_json(self._cfg, queries, params),
+            source_id=args.workspace_id,
+            version="Notebook/1.0",
+            description=f"Custom Vision / Image Analysis migration of {env}: legacy traffic, errors, cutover, "
+                        f"burn-down to {self._cfg.retirement_date.isoformat()}, callers, replacement health.",
+            tags=self._tags,
+            opts=child,
+        )
+        return workbook.id
+
+    # -- query pack ----------------------------------------------------------------------------------
+    def _query_pack(self, queries, child) -> pulumi.Output[str]:
+        from pulumi_azure_native import operationalinsights
+
+        env = self._cfg.environment
+        pack_name = f"pack-cvmigrate-{naming.slug(env)}"
+        pack = operationalinsights.QueryPack(
+            "query-pack", query_pack_name=pack_name, resource_group_name=self._rg,
+            location=self._cfg.location, tags=self._tags, opts=child)
+        in_pack = pulumi.ResourceOptions(parent=self, depends_on=[pack])
+        for name, query in queries.items():
+            if query.source != "logs":
+                continue   # Resource Graph queries (inventory) do not run in a Log Analytics workspace
+            operationalinsights.Query(
+                f"query-{name}",
+                id=naming.stable_uuid("query-pack-query", env, name),
+                query_pack_name=pack_name,
+                resource_group_name=self._rg,
+                display_name=f"cvmigrate: {name.replace('_', ' ')}",
+                description=query.description,
+                body=query.text,
+                related=operationalinsights.LogAnalyticsQueryPackQueryPropertiesRelatedArgs(
+                    categories=QUERY_PACK_CATEGORIES, resource_types=QUERY_PACK_RESOURCE_TYPES),
+                # Query labels are lists; the cvmigrate-* tags as labels let the Queries pane filter by them.
+                tags={**{k: [v] for k, v in self._tags.items()}, "cvmigrate-query": [name]},
+                opts=in_pack,
+            )
+        return pack.id
+
+    # -- action group --------------------------------------------------------------------------------
+    def _action_group(self, alerts: AlertsConfig, child):
+        from pulumi_azure_native import monitor
+
+        env = self._cfg.environment
+        short = action_group_short_name(alerts, env)
+        if len(short) > 12:
+            raise ValueError(f"cvmigrate:alerts.actionGroupShortName: '{short}' is longer than 12 characters")
+        return monitor.ActionGroup(
+            "action-group",
+            action_group_name=f"ag-cvmigrate-{naming.slug(env)}",
+            resource_group_name=self._rg,
+            location="Global",
+            group_short_name=short,
+            enabled=True,
+            email_receivers=[monitor.MicrosoftCommonEmailReceiverArgs(
+                name=f"email-{i + 1}", email_address=address, use_common_alert_schema=True)
+                for i, address in enumerate(alerts.emails)],
+            # Chat and paging webhooks carry their credential in the URL: kept as a secret.
+            webhook_receivers=[monitor.WebhookReceiverArgs(
+                name=f"webhook-{i + 1}", service_uri=pulumi.Output.secret(uri), use_common_alert_schema=True)
+                for i, uri in enumerate(alerts.webhooks)],
+            sms_receivers=[monitor.MicrosoftCommonSmsReceiverArgs(
+                name=f"sms-{i + 1}", country_code=sms.country_code, phone_number=sms.phone_number)
+                for i, sms in enumerate(alerts.sms_numbers)],
+            tags=self._tags,
+            opts=child,
+        )
+
+    # -- scheduled query rules -----------------------------------------------------------------------
+    def _log_rules(self, args, group, child) -> None:
+        from pulumi_azure_native import monitor
+
+        from ..monitoring.alert_queries import rule_queries
+
+        env = self._cfg.environment
+        for alert_name, (resolved, query) in rule_queries(self._cfg, args.refs).items():
+            alert = resolved.alert
+            name = rule_name(env, alert_name)
+            size = len(query.text.encode("utf-8"))
+            if size > RULE_QUERY_WARN_BYTES:
+                pulumi.log.warn(f"alert rule {name}: its query is {size} bytes; Azure rejects rules over 64 KB. "
+                                "Split the environment into several stacks.", resource=self)
+            monitor.ScheduledQueryRule(
+                f"alert-{alert_name}",
+                rule_name=name,
+                resource_group_name=self._rg,
+                location=self._cfg.location,
+                kind="LogAlert",
+                display_name=f"cvmigrate {env}: {alert.title}",
+                description=f"{alert.description} First step: {alert.first_action} "
+                            f"(query: {alert.query}.kql in cvmigrate's queries/)",
+                enabled=True,
+                severity=alert.severity,
+                evaluation_frequency=alert.frequency,
+                window_size=resolved.window,
+                override_query_time_range=resolved.query_time_range,
+                scopes=[args.workspace_id],
+                criteria=monitor.ScheduledQueryRuleCriteriaArgs(all_of=[monitor.ConditionArgs(
+                    query=query.text,
+                    time_aggregation="Count",
+                    operator=alert.operator,
+                    threshold=alert.threshold,
+                    dimensions=[monitor.DimensionArgs(name=d, operator="Include", values=["*"])
+                                for d in alert.dimensions],
+                    failing_periods=monitor.ConditionFailingPeriodsArgs(
+                        number_of_evaluation_periods=alert.evaluation_periods,
+                        min_failing_periods_to_alert=alert.min_failing),
+                )]),
+                auto_mitigate=alert.auto_mitigate,
+                mute_actions_duration=alert.mute_actions,
+                actions=monitor.ActionsArgs(action_groups=[group.id],
+                                            custom_properties={"cvmigrate-alert": alert_name,
+                                                               "cvmigrate-env": env}),
+                tags=self._tags,
+                opts=child,
+            )
+            self.rule_names.append(name)
+
+    # -- activity log alert --------------------------------------------------------------------------
+    def _activity_alerts(self, args: MonitoringArgs, group) -> None:
+        """One alert per subscription holding legacy accounts: an activity log alert watches events in its
+        own subscription, so accounts in application teams' subscriptions get an alert there (in the
+        resource group of the first of them, through that subscription's provider)."""
+        from pulumi_azure_native import monitor
+
+        specs = [a for a in load_catalogue() if isinstance(a, ActivityAlert)]
+        if not specs or not args.legacy_accounts:
+            return
+        groups: dict[str, list[LegacyAccountRef]] = {}
+        for ref in args.legacy_accounts:
+            sub = ref.account.id.subscription_id.lower() if ref.account.id else ""
+            provider = args.providers.for_subscription(sub) if (sub and args.providers) else None
+            groups.setdefault(sub if provider is not None else "", []).append(ref)
+        env = self._cfg.environment
+        for spec in specs:
+            for sub in sorted(groups):
+                refs = groups[sub]
+                suffix = f"-{naming.short_hash(sub)}" if sub else ""
+                if sub:
+                    first = min((r.account.id for r in refs), key=lambda arm: str(arm).lower())
+                    rg: pulumi.Input[str] = first.resource_group
+                    opts = pulumi.ResourceOptions(parent=self, provider=args.providers.for_subscription(sub))
+                else:
+                    rg = self._rg
+                    opts = pulumi.ResourceOptions(parent=self)
+                name = rule_name(env, spec.name) + suffix
+                monitor.ActivityLogAlert(
+                    f"alert-{spec.name}{suffix}",
+                    activity_log_alert_name=name,
+                    resource_group_name=rg,
+                    location="Global",
+                    enabled=True,
+                    description=f"{spec.description} First step: {spec.first_action}",
+                    scopes=[r.id for r in refs],
+                    condition=monitor.AlertRuleAllOfConditionArgs(all_of=[
+                        monitor.AlertRuleAnyOfOrLeafConditionArgs(field="category", equals=spec.category),
+                        monitor.AlertRuleAnyOfOrLeafConditionArgs(field="operationName", equals=spec.operation_name),
+                    ]),
+                    actions=monitor.ActionListArgs(action_groups=[monitor.ActionGroupArgs(action_group_id=group.id)]),
+                    tags=self._tags,
+                    opts=opts,
+                )
+                self.rule_names.append(name)
+
+
+def legacy_account_refs(cfg: StackConfig, workloads: dict) -> list[LegacyAccountRef]:
+    """The live ID of every legacy account, from the Workload components of ``build``."""
+    out: list[LegacyAccountRef] = []
+    for w in cfg.workloads:
+        component = workloads[w.name]
+        if w.custom_vision and component.custom_vision:
+            out.append(LegacyAccountRef(w.custom_vision.training, component.custom_vision.training_id))
+            out.append(LegacyAccountRef(w.custom_vision.prediction, component.custom_vision.prediction_id))
+        if w.image_analysis and component.image_analysis:
+            out.append(LegacyAccountRef(w.image_analysis.account, component.image_analysis.account_id))
+    return out
