@@ -1,0 +1,100 @@
+"""`cvmigrate status --source` on hand-built archives: every number below is counted by hand from the
+records written in conftest.py / the tests (NOW = 2027-06-01T00:00Z)."""
+from __future__ import annotations
+
+import json
+
+import jsonschema
+import pytest
+
+from cvmigrate.cli import main
+
+from .archive_builder import account_id, cs_record, write_blob
+from .conftest import NOW, SCHEMA, at
+
+
+def status_json(capsys, stack, source, *extra):
+    code = main(["status", "--stack", str(stack), "--source", str(source), "--now", NOW, "--format", "json",
+                 "--no-progress", *extra])
+    out = capsys.readouterr().out
+    report = json.loads(out)
+    jsonschema.validate(report, json.loads(SCHEMA.read_text()), cls=jsonschema.Draft202012Validator)
+    return code, report
+
+
+def test_counts_legacy_replacement_and_errors_per_workload(capsys, stack, mixed_archive):
+    code, report = status_json(capsys, stack, mixed_archive)
+    alpha, beta = report["workloads"]
+    # alpha: 10 prediction calls (6x200, 3x401, 1x404) + 2 training calls; replacement 4 raw + 1 exported.
+    assert (alpha["name"], alpha["legacyCalls"], alpha["replacementCalls"]) == ("alpha", 12, 5)
+    assert alpha["legacyShare"] == pytest.approx(12 / 17)
+    assert alpha["errors"] == {"key_mismatch_401": 3, "not_found_404": 1}
+    assert "training key" in alpha["errorHints"]["key_mismatch_401"]
+    assert alpha["legacyTrend"] == {"last7Days": 12, "previous7Days": 0}
+    assert alpha["lastLegacyCall"] == "2027-05-30T10:09:00Z"
+    assert alpha["topCallers"][0] == {"account": "alpha-pred", "callerIPAddress": "10.1.1.***", "calls": 10,
+                                      "lastSeen": "2027-05-30T10:09:00Z"}
+    # beta: 5 raw calls + 3 exported rows (one 429); no replacement configured.
+    assert (beta["legacyCalls"], beta["replacementCalls"], beta["legacyShare"]) == (8, 0, 1.0)
+    assert beta["errors"] == {"throttled_429": 1}
+    assert beta["regression"] is None and alpha["regression"] is None
+    # Burn-down: the last complete week (from Sunday 2027-05-23) holds 2 + 5 + 3 = 10 calls, every earlier
+    # week 0, so the fitted line rises: no projected zero date, off track, exit 3.
+    assert report["weekly"][-1] == {"week": "2027-05-23", "legacyCalls": 10}
+    assert sum(w["legacyCalls"] for w in report["weekly"]) == 10
+    assert report["projection"] == {"projectedZeroDate": None, "onTrack": False}
+    assert (report["verdict"], report["exitCode"], code) == ("off_track", 3, 3)
+    assert report["daysToRetirement"] == 482
+
+
+def test_skipped_records_are_counted_by_reason(capsys, stack, mixed_archive):
+    _, report = status_json(capsys, stack, mixed_archive)
+    load = report["source"]["load"]
+    assert load["skipped"] == {"corrupt": 2, "invalid_time": 1, "unknown_category": 2, "other_resource_type": 2,
+                               "other_table": 1}
+    assert load["rowsLoaded"] == {"AzureDiagnostics": 20, "AmlOnlineEndpointTrafficLog": 5}
+    assert (load["files"], load["ignoredFiles"]) == (8, 1)
+    assert report["source"]["partial"] is False
+
+
+def test_regressing_workload_is_reported_with_exit_code_3(capsys, stack, tmp_path):
+    root = tmp_path / "regress"
+    pred = account_id("Alpha-Pred")
+    for day in range(25, 32):                       # one call a day at noon: the 7-day baseline holds 7
+        write_blob(root, [cs_record(pred, at(day, 12))])
+    write_blob(root, [cs_record(pred, at(31, 23, 10 + i)) for i in range(25)])   # 25 in the last hour
+    code, report = status_json(capsys, stack, root)
+    alpha = report["workloads"][0]
+    assert alpha["regression"] == {"recentCalls": 25, "baselineCallsPerWindow": pytest.approx(7 / 168),
+                                   "threshold": pytest.approx(7 / 168 * 1.2), "tolerance": 0.2}
+    assert report["workloads"][1]["regression"] is None
+    assert (report["verdict"], code) == ("regression", 3)
+
+
+def test_no_legacy_traffic_in_complete_weeks_is_on_track_exit_0(capsys, stack, tmp_path):
+    root = tmp_path / "quiet"
+    write_blob(root, [cs_record(account_id("beta-ia"), at(31, 9, i)) for i in range(5)])   # current week only
+    code, report = status_json(capsys, stack, root)
+    # Every complete week is 0: the query projects zero at the window start (2027-05-30 - 26 weeks).
+    assert report["projection"] == {"projectedZeroDate": "2026-11-29", "onTrack": True}
+    assert (report["verdict"], code) == ("on_track", 0)
+    assert report["workloads"][1]["legacyCalls"] == 5
+
+
+def test_markdown_and_table_carry_the_verdict(capsys, stack, mixed_archive):
+    assert main(["status", "--stack", str(stack), "--source", str(mixed_archive), "--now", NOW,
+                 "--format", "markdown", "--no-progress"]) == 3
+    md = capsys.readouterr().out
+    assert "**OFF TRACK" in md and "| alpha | cut-over | 12 |" in md and "`key_mismatch_401`" in md
+    assert main(["status", "--stack", str(stack), "--source", str(mixed_archive), "--now", NOW,
+                 "--no-progress"]) == 3
+    table = capsys.readouterr().out
+    assert "skipped: 2 corrupt, 1 invalid_time, 2 unknown_category, 2 other_resource_type, 1 other_table" in table
+    assert "key_mismatch_401: 3 call(s) in 7 days." in table
+
+
+def test_chart_is_written(capsys, stack, mixed_archive, tmp_path):
+    chart = tmp_path / "out" / "status.png"
+    main(["status", "--stack", str(stack), "--source", str(mixed_archive), "--now", NOW, "--no-progress",
+          "--chart", str(chart)])
+    assert chart.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
