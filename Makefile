@@ -48,5 +48,19 @@ preview: check-pulumi install
 render: install
 	$(VENV)/bin/cvmigrate render --stack $(ENV) --out out/$(ENV)
 
+# Quick start, no Azure: a sample archive for the demo stack -> the cutover report -> the chart.
+DEMO_STACK ?= examples/Pulumi.demo.yaml
+DEMO_END ?= 2027-06-01T00:00:00Z
+demo: install
+	rm -rf out/demo && mkdir -p out/demo
+	$(VENV)/bin/cvmigrate sample --stack $(DEMO_STACK) --out out/demo/archive --days 200 --seed 7 --end $(DEMO_END)
+	$(VENV)/bin/cvmigrate status --stack $(DEMO_STACK) --source out/demo/archive --now $(DEMO_END) \
+	  --chart out/demo/status.png; code=$$?; echo "status exit code: $$code (0 on track, 3 regression/off track)"; \
+	  test $$code -eq 0 -o $$code -eq 3
+
+# Benchmarks: speed and memory as ratios against a floor measured in the same run.
+bench: install
+	$(PY) benchmarks/bench_status.py
+
 clean:
 	rm -rf $(VENV) node_modules out dist build
