@@ -342,7 +342,3 @@ def open_archive(source: Path | str, *, progress: bool = False, database: str = 
                            "expected Cognitive Services RequestResponse records or AML online endpoint traffic")
     return con, stats
 
-
-def default_now(stats: LoadStats) -> Optional[Any]:
-    """The archive's end: the latest TimeGenerated loaded (naive UTC), so a report reads 'as of the archive'."""
-    return stats.last
