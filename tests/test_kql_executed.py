@@ -244,6 +244,33 @@ def test_burndown_rising_traffic_has_no_zero_date_and_is_off_track():
     assert (summary["ProjectedZeroDate"], summary["OnTrack"]) == (None, False)
 
 
+def test_burndown_fits_only_from_the_first_week_with_data():
+    # Only the last 8 complete weeks hold data (k = 18..25: 80, 70, ..., 10): a short retention must not be
+    # read as a rise from zero. The fit over those 8 weeks is exact: -10 calls/week, zero at k = 26 =
+    # Start + 182 days = 2027-03-07 (already reached: on track).
+    start = dt.datetime(2026, 9, 6, tzinfo=UTC)
+    rows = []
+    for k in range(18, 26):
+        rows += repeat(80 - 10 * (k - 18), lambda i, k=k: diag("CV-SHELF-PRED", start + dt.timedelta(days=7 * k + 3, seconds=i), 200))
+    con = duck.connect()
+    duck.insert_rows(con, "AzureDiagnostics", rows)
+    result = duck.run_query(con, render_all(MIXED, refs=MIXED_REFS)["burndown"].text, NOW)
+    assert [r["LegacyCalls"] for r in result if r["RowType"] == "week"] == [0] * 18 + [80, 70, 60, 50, 40, 30, 20, 10]
+    (summary,) = [r for r in result if r["RowType"] == "summary"]
+    assert abs(summary["ProjectedZeroDate"] - dt.datetime(2027, 3, 7, tzinfo=UTC)) < dt.timedelta(seconds=1)
+    assert summary["OnTrack"] is True
+
+
+def test_burndown_with_a_single_week_of_data_projects_nothing():
+    start = dt.datetime(2026, 9, 6, tzinfo=UTC)
+    rows = repeat(40, lambda i: diag("CV-SHELF-PRED", start + dt.timedelta(days=7 * 25 + 1, seconds=i), 200))
+    con = duck.connect()
+    duck.insert_rows(con, "AzureDiagnostics", rows)
+    result = duck.run_query(con, render_all(MIXED, refs=MIXED_REFS)["burndown"].text, NOW)
+    (summary,) = [r for r in result if r["RowType"] == "summary"]
+    assert (summary["ProjectedZeroDate"], summary["OnTrack"]) == (None, False)
+
+
 def test_inventory_lists_legacy_kinds_and_marks_tracked_accounts():
     con = duck.connect()
     base = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-cv/providers/Microsoft.CognitiveServices/accounts/"
