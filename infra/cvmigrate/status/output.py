@@ -38,13 +38,13 @@ def _rows(report: dict[str, Any]) -> list[list[str]]:
         rows.append([
             w["name"], w["state"], str(w["legacyCalls"]), _trend(w), str(w["replacementCalls"]),
             _share(w["legacyShare"]), (w["lastLegacyCall"] or "-")[:16].replace("T", " "),
-            "yes" if w["ready"] else "no", "REGRESSED" if w["regression"] else "",
+            "yes" if w["ready"] else "no", "REGRESSED" if w["regression"] else "-",
         ])
     return rows
 
 
 HEADERS = ["Workload", "State", "Legacy (30d)", "Trend", "Replacement (30d)", "Legacy share", "Last legacy call",
-           "Ready", ""]
+           "Ready", "Regression"]
 
 
 def to_terminal(report: dict[str, Any]) -> str:
@@ -71,7 +71,7 @@ def to_terminal(report: dict[str, Any]) -> str:
             out += ["", f"{w['name']}:"] + details
     p = report["projection"]
     out += ["", "Burn-down (all workloads, weekly legacy calls, least-squares line):",
-            f"  projected zero date: {p['projectedZeroDate'] or 'none (legacy traffic is not falling)'}",
+            f"  projected zero date: {p['projectedZeroDate'] or 'none (legacy traffic is not falling, or too little history)'}",
             f"  retirement date: {report['retirementDate']} ({report['daysToRetirement']} days from now)",
             f"  verdict: {VERDICT_TEXT[report['verdict']]}"]
     out += _source_lines(report)
