@@ -170,10 +170,10 @@ def test_alert_templates_follow_the_library_hygiene_and_declare_every_variable()
 
     from test_kql_hygiene import lint
 
-    from cvmigrate.kql.render import _environment
+    from cvmigrate.kql.render import template_environment
     from cvmigrate.paths import queries_dir
 
-    env = _environment(str(queries_dir()))
+    env = template_environment(str(queries_dir()))
     declared = set(build_params(MIXED, refs=MIXED_REFS)) | {"lookback_minutes", "min_calls"}
     templates = sorted((Path(queries_dir()) / "alerts").glob("*.kql"))
     assert [p.stem for p in templates] == ["alert_deadline_proximity", "alert_error_spike",

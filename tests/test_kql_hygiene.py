@@ -13,7 +13,7 @@ from kql_stacks import EMPTY, MIXED, MIXED_REFS
 
 from cvmigrate.config.replacement_refs import ReplacementRef
 from cvmigrate.kql import QUERY_NAMES, ErrorClassesError, build_params, load_error_classes, render_all, render_query
-from cvmigrate.kql.render import _environment, kql_string
+from cvmigrate.kql.render import kql_string, template_environment
 from cvmigrate.paths import queries_dir
 
 LOG_TABLES = ("AzureDiagnostics", "AzureMetrics", "AmlOnlineEndpointTrafficLog", "AzureActivity")
@@ -72,7 +72,7 @@ def test_lint_catches_each_rule(bad, expected):
 
 
 def test_every_template_variable_is_a_render_parameter():
-    env = _environment(str(queries_dir()))
+    env = template_environment(str(queries_dir()))
     params = build_params(MIXED, refs=MIXED_REFS)
     for path in sorted(Path(queries_dir()).glob("*.kql")):
         source = path.read_text(encoding="utf-8")

@@ -61,7 +61,9 @@ def kql_real(value: Any) -> str:
 
 
 @lru_cache(maxsize=4)
-def _environment(folder: str) -> Any:
+def template_environment(folder: str) -> Any:
+    """The jinja2 environment every cvmigrate template renders in (queries, alert queries, workbook
+    layout): strict about undefined names, with the KQL literal filters."""
     import jinja2
 
     env = jinja2.Environment(
@@ -73,17 +75,13 @@ def _environment(folder: str) -> Any:
     return env
 
 
-def _queries_dir() -> Path:
-    from ..paths import queries_dir
-
-    return queries_dir()
-
-
 def render_query(name: str, params: Mapping[str, Any]) -> str:
     """Render ``queries/<name>.kql`` with ``params`` (see :func:`cvmigrate.kql.params.build_params`)."""
     if name not in QUERY_NAMES:
         raise KeyError(f"unknown query {name!r}; known: {', '.join(QUERY_NAMES)}")
-    text = _environment(str(_queries_dir())).get_template(f"{name}.kql").render(**params)
+    from ..paths import queries_dir
+
+    text = template_environment(str(queries_dir())).get_template(f"{name}.kql").render(**params)
     return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
 
 

@@ -20,9 +20,10 @@ def render_alert_template(name: str, params: Mapping[str, Any]) -> str:
     """Render a library query (queries/<name>.kql) or an alert template (queries/alerts/<name>.kql)."""
     if name in QUERY_NAMES:
         return render_query(name, params)
-    from ..kql.render import _environment, _queries_dir
+    from ..kql.render import template_environment
+    from ..paths import queries_dir
 
-    text = _environment(str(_queries_dir())).get_template(f"alerts/{name}.kql").render(**params)
+    text = template_environment(str(queries_dir())).get_template(f"alerts/{name}.kql").render(**params)
     return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
 
 

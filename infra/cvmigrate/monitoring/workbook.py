@@ -39,10 +39,10 @@ def canonical_json(document: Any) -> str:
 
 
 def load_layout(context: Mapping[str, Any]) -> dict[str, Any]:
-    from ..kql.render import _environment
+    from ..kql.render import template_environment
     from ..paths import dashboards_dir
 
-    text = _environment(str(dashboards_dir())).get_template("workbook.layout.yaml.j2").render(**context)
+    text = template_environment(str(dashboards_dir())).get_template("workbook.layout.yaml.j2").render(**context)
     return yaml.safe_load(text)
 
 
