@@ -67,8 +67,7 @@ class Monitoring(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: MonitoringArgs, opts: Optional[pulumi.ResourceOptions] = None):
         super().__init__("cvmigrate:index:Monitoring", name, None, opts)
-        from ..kql import render_all
-        from ..kql.params import build_params, load_error_classes
+        from ..kql import build_params, render_queries
 
         cfg = args.config
         alerts = cfg.extra.get("alerts")
@@ -78,8 +77,8 @@ class Monitoring(pulumi.ComponentResource):
         self._rg = args.resource_group_name
         child = pulumi.ResourceOptions(parent=self)
 
-        params = build_params(cfg, refs=args.refs, error_classes=load_error_classes())
-        queries = render_all(cfg, refs=args.refs)
+        params = build_params(cfg, refs=args.refs)
+        queries = render_queries(params)
         self.workbook_id = self._workbook(args, queries, params, child)
         self.query_pack_id = self._query_pack(queries, child)
 

@@ -5,7 +5,7 @@
 - :mod:`.duck`    runs a rendered query on DuckDB through duckdb-kql (local archives, tests).
 """
 from .params import ErrorClassesError, build_params, load_error_classes
-from .render import QUERY_NAMES, RenderedQuery, render_all, render_query
+from .render import QUERY_NAMES, RenderedQuery, render_all, render_queries, render_query
 
 __all__ = ["ErrorClassesError", "QUERY_NAMES", "RenderedQuery", "build_params", "load_error_classes",
-           "render_all", "render_query"]
+           "render_all", "render_queries", "render_query"]

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import fields
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable, Optional, Sequence
 
@@ -106,7 +107,7 @@ def load_error_classes(override: Optional[Path] = None) -> list[dict[str, Any]]:
     the bundled catch-all ranges."""
     from ..paths import queries_dir
 
-    bundled = _read_classes(queries_dir() / "error_classes.yaml")
+    bundled = [dict(c) for c in _bundled_classes(str(queries_dir() / "error_classes.yaml"))]
     if override is None:
         return bundled
     extra = _read_classes(Path(override))
@@ -120,6 +121,12 @@ def load_error_classes(override: Optional[Path] = None) -> list[dict[str, Any]]:
             new.append(entry)
     first_range = next((i for i, c in enumerate(merged) if c["range"]), len(merged))
     return merged[:first_range] + new + merged[first_range:]
+
+
+@lru_cache(maxsize=2)
+def _bundled_classes(path: str) -> tuple[dict[str, Any], ...]:
+    # Read once per process: the program renders every query and alert from the same file.
+    return tuple(_read_classes(Path(path)))
 
 
 def _read_classes(path: Path) -> list[dict[str, Any]]:

@@ -119,5 +119,9 @@ def render_all(cfg: StackConfig, *, refs: Optional[Sequence[ReplacementRef]] = N
     ``refs``: replacement refs (default: the stack's own); ``error_classes_path``: a user file merged
     over queries/error_classes.yaml (raises :class:`ErrorClassesError` when it is invalid)."""
     classes = load_error_classes(error_classes_path)
-    params = build_params(cfg, refs=refs, error_classes=classes)
+    return render_queries(build_params(cfg, refs=refs, error_classes=classes), names)
+
+
+def render_queries(params: Mapping[str, Any], names: Sequence[str] = QUERY_NAMES) -> dict[str, RenderedQuery]:
+    """Every query rendered with already-built ``params`` (for callers that also need the params)."""
     return {name: parse_header(name, render_query(name, params)) for name in names}
