@@ -84,7 +84,7 @@ def test_read_secret_uses_the_given_credential_and_explains_failures():
 def test_cli_reads_the_key_from_key_vault_and_exports(projects, service, stack_file, tmp_path, monkeypatch, capsys):
     seen = {}
 
-    def fake_read(url, secret):
+    def fake_read(url, secret, cloud=None):
         seen["args"] = (url, secret)
         return service.key
 

@@ -52,8 +52,8 @@ class FakeLogsClient:
 
 def test_all_report_queries_go_in_one_batch_and_partial_is_reported(capsys, stack, monkeypatch):
     fake = FakeLogsClient()
-    monkeypatch.setattr(sources, "make_logs_client", lambda credential: fake)
-    monkeypatch.setattr("azure.identity.DefaultAzureCredential", lambda: object())
+    monkeypatch.setattr(sources, "make_logs_client", lambda credential, cloud=None, **kw: fake)
+    monkeypatch.setattr("azure.identity.DefaultAzureCredential", lambda **kw: object())
     code = main(["status", "--stack", str(stack), "--workspace", WORKSPACE, "--format", "json"])
     report = json.loads(capsys.readouterr().out)
     jsonschema.validate(report, json.loads(SCHEMA.read_text()), cls=jsonschema.Draft202012Validator)

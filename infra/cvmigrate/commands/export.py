@@ -34,12 +34,14 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                         "images/ (default: paths relative to the MLTable)")
     p.add_argument("--upload", metavar="CONTAINER_URL",
                    help="upload the folder to this blob container URL (DefaultAzureCredential)")
+    p.add_argument("--cloud", metavar="NAME", help="AzureCloud, AzureUSGovernment or AzureChinaCloud for Key Vault "
+                   "and --upload (default: $AZURE_CLOUD, else the stack's azure-native:environment, else AzureCloud)")
     p.add_argument("--concurrency", type=int, default=8, help="parallel downloads (default 8)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.set_defaults(run=run)
 
 
-def training_key(args: argparse.Namespace) -> str:
+def training_key(args: argparse.Namespace, cloud) -> str:
     from ..cli import UserError
 
     if args.stack or args.workload:
@@ -49,8 +51,8 @@ def training_key(args: argparse.Namespace) -> str:
             raise UserError("give the key either with --key-env or with --stack/--workload, not both")
         from ..export.keyvault import read_secret, training_key_location
 
-        url, secret = training_key_location(args.stack, args.workload)
-        return read_secret(url, secret)
+        url, secret = training_key_location(args.stack, args.workload, cloud)
+        return read_secret(url, secret, cloud=cloud)
     var = args.key_env or DEFAULT_KEY_ENV
     value = os.environ.get(var, "").strip()
     if not value:
@@ -60,12 +62,20 @@ def training_key(args: argparse.Namespace) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..cli import UserError
+    from ..clouds import CloudError, resolve_cloud
+    from ..config import load_stack_file
     from ..export import ExportOptions, run_export
 
+    try:
+        cloud = resolve_cloud(args.cloud, stack_environment=load_stack_file(args.stack).cloud if args.stack else None)
+    except CloudError as exc:
+        raise UserError(str(exc)) from None
     result = run_export(ExportOptions(
-        endpoint=args.endpoint, key=training_key(args), project=args.project, out=args.out,
+        endpoint=args.endpoint, key=training_key(args, cloud), project=args.project, out=args.out,
         split=args.split, seed=args.seed, include_untagged=args.include_untagged,
         image_url_prefix=args.image_url_prefix, upload=args.upload, concurrency=args.concurrency,
+        upload_credential=cloud.credential() if args.upload else None,
         progress=not args.no_progress))
     print(f"{result.project_name}: {result.task}, {result.train} train + {result.validation} validation images"
           + (f", {result.untagged} untagged" if result.untagged else "")

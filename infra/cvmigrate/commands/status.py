@@ -17,6 +17,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                      ".jsonl/.json exports of AzureDiagnostics / AmlOnlineEndpointTrafficLog rows")
     src.add_argument("--workspace", metavar="ID", help="Log Analytics workspace ID (GUID) or ARM ID "
                      "(default: the stack's cvmigrate:logAnalytics.existingWorkspaceId)")
+    p.add_argument("--cloud", metavar="NAME", help="AzureCloud, AzureUSGovernment or AzureChinaCloud: the Log "
+                   "Analytics, ARM and storage endpoints and the sign-in authority (default: $AZURE_CLOUD, else the "
+                   "stack's azure-native:environment, else AzureCloud)")
     p.add_argument("--now", metavar="ISO_TIME", help="pin 'now' (default: the archive's last record; "
                    "the current time for a workspace)")
     p.add_argument("--format", choices=("table", "json", "markdown"), default="table")
@@ -93,8 +96,18 @@ def _from_workspace(args, cfg, queries, now):
         # Log Analytics evaluates now() itself; a pinned time cannot be honoured there.
         raise UserError("--now pins the time of a local archive only; Log Analytics queries run as of the current time")
     try:
-        results, workspace_id = workspace_results(workspace, queries)
+        results, workspace_id = workspace_results(workspace, queries, cloud=_cloud(args, cfg))
     except SourceError as exc:
         raise UserError(str(exc)) from None
     now = dt.datetime.now(dt.timezone.utc)
     return results, now, {"kind": "workspace", "location": workspace_id, "load": None}
+
+
+def _cloud(args, cfg):
+    from ..cli import UserError
+    from ..clouds import CloudError, resolve_cloud
+
+    try:
+        return resolve_cloud(args.cloud, stack_environment=cfg.cloud)
+    except CloudError as exc:
+        raise UserError(str(exc)) from None

@@ -142,6 +142,7 @@ class StackConfig:
     allow_create_in_production: bool = False
     diagnostic_setting_name: str = "cvmigrate"
     decommission_silent_days: int = 30
+    cloud: str = "AzureCloud"        # azure-native:environment as a cvmigrate.clouds name
     tags: dict[str, str] = field(default_factory=dict)
     # Sections owned by later concerns (alerts, Azure Policy, replacement sharing); parsed there.
     extra: dict[str, Any] = field(default_factory=dict)

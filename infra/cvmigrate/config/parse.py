@@ -9,6 +9,7 @@ import datetime as dt
 import re
 from typing import Any, Callable, Mapping
 
+from ..clouds import DEFAULT_CLOUD, CloudError, clouds, find_cloud
 from .arm import ArmId, ArmIdError, parse_arm_id
 from .errors import ConfigIssue, Problems
 from .model import (
@@ -56,12 +57,15 @@ def parse_stack_config(raw: Mapping[str, Any], stack: str, *, today: dt.date | N
     today = today or dt.date.today()
     problems = Problems()
     values: dict[str, Any] = {}
+    cloud_environment: str | None = None
     for key, value in raw.items():
         ns, _, bare = key.rpartition(":")
         if ns in ("", NAMESPACE):
             values[bare] = value
         elif key == "azure-native:location" and location is None:
             location = value
+        elif key == "azure-native:environment":
+            cloud_environment = str(value)
     root = Node(values, NAMESPACE + ":", problems)  # children render as cvmigrate:workloads[0]...
     root.only_keys([*_TOP_KEYS, *TOP_SECTIONS])
 
@@ -78,6 +82,14 @@ def parse_stack_config(raw: Mapping[str, Any], stack: str, *, today: dt.date | N
     elif not re.fullmatch(LOCATION, str(location)):
         problems.add("azure-native:location", f"'{location}' is not an Azure region name.",
                      "use the short lower-case form, e.g. westeurope.")
+
+    cloud = DEFAULT_CLOUD
+    if cloud_environment:
+        try:
+            cloud = find_cloud(cloud_environment, "azure-native:environment").name
+        except CloudError:
+            problems.add("azure-native:environment", f"'{cloud_environment}' is not an Azure cloud.",
+                         f"use one of {', '.join(clouds())} (or remove the key for AzureCloud).")
 
     resource_group = _resource_group(root.get("resourceGroup"), environment)
     log_analytics = _log_analytics(root.get("logAnalytics"))
@@ -117,7 +129,7 @@ def parse_stack_config(raw: Mapping[str, Any], stack: str, *, today: dt.date | N
     cfg = None
     if not problems.errors:
         cfg = StackConfig(
-            stack=stack, environment=environment, location=location or "",
+            stack=stack, environment=environment, location=location or "", cloud=cloud,
             resource_group=resource_group, log_analytics=log_analytics, archive=archive,
             key_vault=key_vault, retirement_date=retirement, workloads=tuple(workloads),
             production=production, allow_create_in_production=allow_create,

@@ -5,18 +5,17 @@ from __future__ import annotations
 from typing import Any, Callable, Optional
 
 from .. import naming
+from ..clouds import Cloud, resolve_cloud
 from .errors import ExportError
 
 
-def vault_url(vault_name: str) -> str:
-    return f"https://{vault_name}.vault.azure.net/"
-
-
-def training_key_location(stack: str, workload: str) -> tuple[str, str]:
-    """(vault URL, secret name) for a workload's Custom Vision training key, from Pulumi.<stack>.yaml."""
+def training_key_location(stack: str, workload: str, cloud: Optional[Cloud] = None) -> tuple[str, str]:
+    """(vault URL, secret name) for a workload's Custom Vision training key, from Pulumi.<stack>.yaml.
+    The vault's DNS suffix is ``cloud``'s (default: $AZURE_CLOUD, else the stack's azure-native:environment)."""
     from ..config import load_stack_file
 
     cfg = load_stack_file(stack)
+    where = cloud or resolve_cloud(stack_environment=cfg.cloud)
     try:
         wl = cfg.workload(workload)
     except KeyError:
@@ -28,17 +27,16 @@ def training_key_location(stack: str, workload: str) -> tuple[str, str]:
     if not wl.custom_vision.training.store_keys:
         raise ExportError(f"workload {workload!r} does not store its keys in Key Vault (storeKeys: false); "
                           "pass the key with --key-env instead")
-    return vault_url(naming.stack_key_vault_name(cfg)), naming.key_secret_name(workload, "training")
+    return where.vault_url(naming.stack_key_vault_name(cfg)), naming.key_secret_name(workload, "training")
 
 
 def read_secret(url: str, secret_name: str, credential: Optional[Any] = None,
-                client_factory: Optional[Callable[[str, Any], Any]] = None) -> str:
-    """Read one secret with azure-identity (DefaultAzureCredential unless one is given)."""
+                client_factory: Optional[Callable[[str, Any], Any]] = None, cloud: Optional[Cloud] = None) -> str:
+    """Read one secret with azure-identity (the cloud's DefaultAzureCredential unless one is given)."""
     from azure.core.exceptions import ClientAuthenticationError, HttpResponseError, ResourceNotFoundError
 
     if credential is None:
-        from azure.identity import DefaultAzureCredential
-        credential = DefaultAzureCredential()
+        credential = (cloud or resolve_cloud()).credential()
     if client_factory is None:
         from azure.keyvault.secrets import SecretClient
         client_factory = lambda u, c: SecretClient(vault_url=u, credential=c)  # noqa: E731

@@ -8,6 +8,7 @@ import datetime as dt
 import re
 from typing import Any, Callable, Mapping, Optional, Sequence
 
+from ..clouds import DEFAULT_CLOUD, Cloud, clouds
 from .report import REPORT_QUERIES, QueryResults
 
 GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
@@ -17,7 +18,6 @@ WORKSPACE_ARM_ID = re.compile(
 # ARM "Workspaces - Get" (Microsoft.OperationalInsights, api-version 2023-09-01): properties.customerId is
 # the workspace ID the Log Analytics query API (and therefore query_batch) addresses.
 WORKSPACE_API_VERSION = "2023-09-01"
-ARM_ENDPOINT = "https://management.azure.com"
 # azure-core RetryPolicy settings: 429 and 5xx are retried with exponential back-off, honouring Retry-After.
 RETRY = {"retry_total": 5, "retry_backoff_factor": 1.0, "retry_backoff_max": 60}
 
@@ -51,18 +51,19 @@ def workspace_kind(value: str) -> str:
         "Microsoft.OperationalInsights/workspaces/<name>)")
 
 
-def resolve_workspace_id(arm_id: str, credential: Any, transport: Any = None) -> str:
+def resolve_workspace_id(arm_id: str, credential: Any, transport: Any = None, cloud: Optional[Cloud] = None) -> str:
     """The workspace ID (customerId) of a workspace given by ARM ID: query_batch addresses workspaces by
-    that GUID only (LogsBatchQuery(workspace_id=...)), so an ARM ID is resolved once through ARM."""
+    that GUID only (LogsBatchQuery(workspace_id=...)), so an ARM ID is resolved once through the cloud's ARM."""
     from azure.core import PipelineClient
     from azure.core.exceptions import AzureError
     from azure.core.pipeline.policies import BearerTokenCredentialPolicy, RetryPolicy
     from azure.core.rest import HttpRequest
 
-    policies = [RetryPolicy(**RETRY), BearerTokenCredentialPolicy(credential, f"{ARM_ENDPOINT}/.default")]
+    cloud = cloud or clouds()[DEFAULT_CLOUD]
+    policies = [RetryPolicy(**RETRY), BearerTokenCredentialPolicy(credential, cloud.arm_scope)]
     kwargs = {"transport": transport} if transport is not None else {}
-    client = PipelineClient(base_url=ARM_ENDPOINT, policies=policies, **kwargs)
-    url = f"{ARM_ENDPOINT}{arm_id.rstrip('/')}?api-version={WORKSPACE_API_VERSION}"
+    client = PipelineClient(base_url=cloud.arm_endpoint, policies=policies, **kwargs)
+    url = f"{cloud.arm_endpoint}{arm_id.rstrip('/')}?api-version={WORKSPACE_API_VERSION}"
     try:
         response = client.send_request(HttpRequest("GET", url))
     except AzureError as exc:
@@ -76,10 +77,13 @@ def resolve_workspace_id(arm_id: str, credential: Any, transport: Any = None) ->
     return customer_id
 
 
-def make_logs_client(credential: Any) -> Any:
+def make_logs_client(credential: Any, cloud: Optional[Cloud] = None, **kwargs: Any) -> Any:
+    """LogsQueryClient on the cloud's Log Analytics endpoint, with a token for its audience."""
     from azure.monitor.query import LogsQueryClient
 
-    return LogsQueryClient(credential, **RETRY)
+    cloud = cloud or clouds()[DEFAULT_CLOUD]
+    return LogsQueryClient(credential, endpoint=cloud.log_analytics_endpoint, audience=cloud.log_analytics_audience,
+                           **RETRY, **kwargs)
 
 
 def run_workspace(workspace_id: str, queries: Mapping[str, Any], *, client: Any,
@@ -124,17 +128,21 @@ def _one_line(exc: Exception) -> str:
 
 def workspace_results(workspace: str, queries: Mapping[str, Any], *,
                       credential_factory: Optional[Callable[[], Any]] = None,
-                      client: Any = None, resolver: Callable[[str, Any], str] = resolve_workspace_id) -> tuple[QueryResults, str]:
-    """Resolve ``workspace`` (GUID or ARM ID) and run the batch. Returns the results and the workspace ID used."""
+                      client: Any = None, resolver: Optional[Callable[..., str]] = None,
+                      cloud: Optional[Cloud] = None, transport: Any = None) -> tuple[QueryResults, str]:
+    """Resolve ``workspace`` (GUID or ARM ID) in ``cloud`` and run the batch. Returns the results and the
+    workspace ID used. ``transport`` (tests) carries both the ARM and the Log Analytics requests."""
+    cloud = cloud or clouds()[DEFAULT_CLOUD]
     kind = workspace_kind(workspace)
     credential = None
     if client is None or kind == "arm":
-        if credential_factory is None:
-            from azure.identity import DefaultAzureCredential
-
-            credential_factory = DefaultAzureCredential
-        credential = credential_factory()
-    workspace_id = workspace.strip() if kind == "guid" else resolver(workspace.strip(), credential)
+        credential = (credential_factory or cloud.credential)()
+    if kind == "guid":
+        workspace_id = workspace.strip()
+    elif resolver is not None:
+        workspace_id = resolver(workspace.strip(), credential)
+    else:
+        workspace_id = resolve_workspace_id(workspace.strip(), credential, transport=transport, cloud=cloud)
     if client is None:
-        client = make_logs_client(credential)
+        client = make_logs_client(credential, cloud, **({"transport": transport} if transport is not None else {}))
     return run_workspace(workspace_id, queries, client=client), workspace_id
