@@ -39,6 +39,7 @@ def test_wheel_bundles_every_query_and_dashboard_file(wheel):
                 rel = path.relative_to(ROOT / folder).as_posix()
                 assert f"cvmigrate/_bundled/{folder}/{rel}" in names, rel
     assert "cvmigrate/program.py" in names
+    assert "cvmigrate/scan/signatures.yaml" in names  # runtime data of `cvmigrate scan`
 
 
 def test_installed_wheel_locates_its_bundled_data(wheel, tmp_path):

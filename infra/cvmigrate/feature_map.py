@@ -1,0 +1,88 @@
+"""The legacy feature -> destination table (queries/feature_map.yaml), read once per process.
+
+Used by `cvmigrate scan` (each finding's replacement), the Image Analysis feature query (rendered as a
+datatable) and the coverage check of `validate`/`status` (a feature no configured replacement serves).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Optional
+
+import yaml
+
+from .paths import queries_dir
+
+FEATURE_MAP_FILE = "feature_map.yaml"
+
+# Replacement keys a feature may be covered by: the workload `replacement:` sections of the stack config.
+REPLACEMENT_KEYS = ("automl", "foundry", "documentIntelligence", "face", "contentUnderstanding")
+
+_SEPARATORS = re.compile(r"[_\-\s]")
+
+
+@dataclass(frozen=True)
+class Feature:
+    name: str
+    aliases: tuple[str, ...]
+    replacement: str
+    covered_by: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class FeatureMap:
+    features: tuple[Feature, ...]
+
+    def get(self, name: str) -> Feature:
+        for feature in self.features:
+            if feature.name == name:
+                return feature
+        raise KeyError(name)
+
+    def resolve(self, word: str) -> Optional[Feature]:
+        """The feature a name from code, a URL or a log refers to (``READ``, ``classify_image_url``,
+        ``DetectImageUrlAsync``, ``denseCaptions``); None when it is not one of ours."""
+        key = normalise(word)
+        return _alias_index(self).get(key)
+
+
+def normalise(word: str) -> str:
+    key = _SEPARATORS.sub("", word.strip().lower())
+    return key[: -len("async")] if key.endswith("async") and len(key) > len("async") else key
+
+
+@lru_cache(maxsize=None)
+def _alias_index(fmap: FeatureMap) -> dict[str, Feature]:
+    index: dict[str, Feature] = {}
+    for feature in fmap.features:
+        for alias in feature.aliases:
+            index[normalise(alias)] = feature
+    return index
+
+
+class FeatureMapError(ValueError):
+    """queries/feature_map.yaml is malformed; the message names the entry."""
+
+
+@lru_cache(maxsize=1)
+def load_feature_map() -> FeatureMap:
+    path = queries_dir() / FEATURE_MAP_FILE
+    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    features = []
+    seen: dict[str, str] = {}
+    for name, entry in (raw.get("features") or {}).items():
+        covered = tuple(entry.get("coveredBy") or ())
+        unknown = [key for key in covered if key not in REPLACEMENT_KEYS]
+        if unknown:
+            raise FeatureMapError(f"{path}: features.{name}.coveredBy: unknown replacement {unknown[0]!r}; "
+                                  f"use one of {', '.join(REPLACEMENT_KEYS)}")
+        aliases = tuple(str(a) for a in entry.get("aliases") or ())
+        for alias in aliases:
+            key = normalise(alias)
+            if key in seen and seen[key] != name:
+                raise FeatureMapError(f"{path}: alias {alias!r} is listed under both {seen[key]} and {name}")
+            seen[key] = name
+        features.append(Feature(name=name, aliases=aliases, replacement=str(entry["replacement"]),
+                                covered_by=covered))
+    return FeatureMap(features=tuple(features))

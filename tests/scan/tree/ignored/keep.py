@@ -1,0 +1,1 @@
+from azure.cognitiveservices.vision.face import FaceClient

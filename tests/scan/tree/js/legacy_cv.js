@@ -1,0 +1,5 @@
+const { ComputerVisionClient } = require("@azure/cognitiveservices-computervision");
+
+async function tags(client, url) {
+  return client.analyzeImage(url, { visualFeatures: ["Tags", "Adult"] });
+}
