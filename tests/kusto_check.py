@@ -1,6 +1,7 @@
 """Check KQL with Microsoft's Kusto language service (tests/kusto/check.js, one Node process per call).
 
     check_kql({"name": text, ...}, sources={"name": "arg"}) -> {"name": [Diagnostic, ...]}
+    result_columns({"name": text, ...}) -> {"name": [("Column", "kusto type"), ...]}
 
 The database the service resolves names against is built from queries/tables.yaml: tables whose
 ``database`` is ``logs`` (Log Analytics) or ``arg`` (Azure Resource Graph). The service does not know
@@ -43,8 +44,7 @@ def databases() -> dict[str, dict[str, dict[str, str]]]:
     return out
 
 
-def check_kql(queries: Mapping[str, str], sources: Optional[Mapping[str, str]] = None) -> dict[str, list[Diagnostic]]:
-    """Diagnostics of every query; ``sources`` maps a name to its database ("logs" unless given)."""
+def _run(queries: Mapping[str, str], sources: Optional[Mapping[str, str]], columns: bool) -> dict:
     node = shutil.which("node")
     if node is None:
         raise RuntimeError("node is not on PATH: the static KQL check needs Node 20 (run `make test`)")
@@ -54,10 +54,23 @@ def check_kql(queries: Mapping[str, str], sources: Optional[Mapping[str, str]] =
         "databases": databases(),
         "queries": {name: {"text": text, "database": (sources or {}).get(name, "logs")}
                     for name, text in queries.items()},
+        "columns": columns,
     }
     proc = subprocess.run([node, str(SCRIPT)], input=json.dumps(payload), capture_output=True, text=True,
                           cwd=ROOT, timeout=300)
     if proc.returncode != 0:
         raise RuntimeError(f"check.js failed ({proc.returncode}): {proc.stderr.strip()}")
-    raw = json.loads(proc.stdout)
+    return json.loads(proc.stdout)
+
+
+def check_kql(queries: Mapping[str, str], sources: Optional[Mapping[str, str]] = None) -> dict[str, list[Diagnostic]]:
+    """Diagnostics of every query; ``sources`` maps a name to its database ("logs" unless given)."""
+    raw = _run(queries, sources, columns=False)
     return {name: [Diagnostic(**d) for d in diags] for name, diags in raw.items()}
+
+
+def result_columns(queries: Mapping[str, str], sources: Optional[Mapping[str, str]] = None
+                   ) -> dict[str, list[tuple[str, str]]]:
+    """The result schema of every query as the language service infers it: [(column, kusto type), ...]."""
+    raw = _run(queries, sources, columns=True)
+    return {name: [(c, t) for c, t in cols] for name, cols in raw.items()}

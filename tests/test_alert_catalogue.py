@@ -60,7 +60,7 @@ def test_catalogue_holds_the_alerts_the_issue_lists():
     deleted = alerts["diagnostic-setting-deleted"]
     assert isinstance(deleted, ActivityAlert)
     assert (deleted.operation_name, deleted.category, deleted.scope) == (
-        "Microsoft.Insights/diagnosticSettings/delete", "Administrative", "legacyAccounts")
+        "Microsoft.Insights/diagnosticSettings/delete", "Administrative", "diagnosedResources")
 
 
 def test_every_log_alert_can_run_as_catalogued():

@@ -76,16 +76,17 @@ def test_alert_queries_are_portable_and_name_their_dimensions():
 
 def test_regression_alert_fits_the_48_hour_query_cap_and_reads_its_whole_baseline():
     resolved, q = rule_queries(MIXED, MIXED_REFS)["legacy-regression"]
-    # defaults: 1-hour window, 7-day baseline -> the alert's baseline is cut to 1 day: 25 hours of data.
-    assert (resolved.window, resolved.lookback_minutes, resolved.query_time_range) == ("PT1H", 25 * 60, "PT25H")
+    # defaults: 1-hour window, 7-day baseline -> the alert's baseline is cut to 1 day: 25 hours of data, inside
+    # the smallest query time range Azure accepts that holds them (P2D; there is no PT25H).
+    assert (resolved.window, resolved.lookback_minutes, resolved.query_time_range) == ("PT1H", 25 * 60, "P2D")
     assert resolved.thresholds.regression_baseline_days == 1
     assert "ago(25h)" in q.text and "let WindowsInBaseline = 24.0;" in q.text
-    # a 12-hour window leaves room for one baseline day too (12 + 24 <= 48), a 24-hour one exactly (48).
+    # 7-23 hours have no windowSize of their own: the rule runs on P1D and the query still reads the hours.
     alert = next(a for a in log_alerts() if a.name == "legacy-regression")
-    for hours, lookback in ((12, 36), (24, 48)):
+    for hours, window, lookback in ((6, "PT6H", 30), (7, "P1D", 31), (12, "P1D", 36), (23, "P1D", 47),
+                                    (24, "P1D", 48)):
         r = resolve(alert, replace(Thresholds.defaults(), regression_window_hours=hours))
-        assert (r.window, r.lookback_minutes, r.query_time_range) == (
-            f"PT{hours}H" if hours < 24 else "P1D", lookback * 60, f"PT{lookback}H" if lookback < 48 else "P2D")
+        assert (r.window, r.lookback_minutes, r.query_time_range) == (window, lookback * 60, "P2D"), hours
         assert r.lookback_minutes <= MAX_QUERY_RANGE_HOURS * 60
 
 
@@ -174,7 +175,7 @@ def test_alert_templates_follow_the_library_hygiene_and_declare_every_variable()
     from cvmigrate.paths import queries_dir
 
     env = template_environment(str(queries_dir()))
-    declared = set(build_params(MIXED, refs=MIXED_REFS)) | {"lookback_minutes", "min_calls"}
+    declared = set(build_params(MIXED, refs=MIXED_REFS)) | {"lookback_minutes", "window_minutes", "min_calls"}
     templates = sorted((Path(queries_dir()) / "alerts").glob("*.kql"))
     assert [p.stem for p in templates] == ["alert_deadline_proximity", "alert_error_spike",
                                            "alert_legacy_after_cutover", "alert_replacement_health"]
@@ -183,3 +184,16 @@ def test_alert_templates_follow_the_library_hygiene_and_declare_every_variable()
         assert undeclared <= declared, f"{path.name}: {sorted(undeclared - declared)}"
     for name, (_, query) in rule_queries(MIXED, MIXED_REFS).items():
         assert lint(query.text) == [], name
+
+
+def test_replacement_health_returns_one_timestamped_row_per_failing_period():
+    """2-of-2 failing periods: Azure counts the periods by the datetime column, so the query returns one row per
+    failing one-hour period (counted back from now()), stamped with the period's start."""
+    bad_now = [aml("ep-shelf-a", ago(10), 500, 100) for _ in range(25)]      # period 0: [now-1h, now)
+    bad_before = [aml("ep-shelf-a", ago(70), 500, 100) for _ in range(25)]   # period 1: [now-2h, now-1h)
+    too_old = [aml("ep-shelf-a", ago(130), 500, 100) for _ in range(25)]     # outside the 2-hour range
+    got = run("alert_replacement_health", [], bad_now + bad_before + too_old)
+    assert [(r["TimeGenerated"], r["Workload"], r["Calls"]) for r in got] == [
+        (ago(120), "Shelf-Scanner-A", 25), (ago(60), "Shelf-Scanner-A", 25)]
+    healthy_before = [aml("ep-shelf-a", ago(70), 200, 100) for _ in range(25)]
+    assert [r["TimeGenerated"] for r in run("alert_replacement_health", [], bad_now + healthy_before)] == [ago(60)]

@@ -79,7 +79,7 @@ def test_every_rule_sends_the_rendered_query_with_the_catalogued_numbers(estate)
     assert rules["cvm-dev-deadline-proximity"].inputs["muteActionsDuration"] == "P1D"
 
 
-def test_activity_log_alert_covers_every_legacy_account_and_pages_the_group(estate):
+def test_activity_log_alert_covers_every_resource_carrying_the_diagnostic_setting(estate):
     raw, g, _ = estate
     alerts = g.of_type(ACTIVITY)
     group_id = g.one(GROUP).id
@@ -87,9 +87,12 @@ def test_activity_log_alert_covers_every_legacy_account_and_pages_the_group(esta
     ids = [str(a.id) for a in cfg.legacy_accounts if a.id is not None]
     ids += [r.id for r in g.of_type(ACCOUNT) if r.import_id == ""]   # create mode: the IDs Azure assigns
     assert len(ids) == len(cfg.legacy_accounts) == 7
+    # every resource the stack puts its diagnostic setting on: legacy accounts and the rest (key vault ...)
+    diagnosed = [d.inputs["resourceUri"] for d in g.of_type("azure-native:monitor:DiagnosticSetting")]
+    assert set(map(str.lower, ids)) < set(map(str.lower, diagnosed))
     scopes = [s.lower() for a in alerts for s in a.inputs["scopes"]]
-    for account in ids:
-        assert any(account.lower() == s or account.lower().startswith(s + "/") for s in scopes), account
+    for target in diagnosed:
+        assert any(target.lower() == s or target.lower().startswith(s + "/") for s in scopes), target
     for alert in alerts:
         props = alert.inputs
         assert props["location"] == "Global" and props["enabled"] is True

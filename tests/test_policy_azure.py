@@ -35,6 +35,7 @@ KNOWN_FIELDS = {
         "Microsoft.Insights/diagnosticSettings/logs[*]",
         "Microsoft.Insights/diagnosticSettings/logs[*].enabled",
         "Microsoft.Insights/diagnosticSettings/logs[*].categoryGroup",
+        "Microsoft.Insights/diagnosticSettings/logs[*].category",
     },
 }
 SUB = "00000000-1111-2222-3333-444444444444"

@@ -14,7 +14,7 @@ from .components.foundation import Foundation, FoundationArgs
 from .components.legacy import LegacyContext
 from .components.azure_policy import build_azure_policy
 from .components.workload import Workload, WorkloadArgs
-from .components.monitoring import Monitoring, MonitoringArgs, legacy_account_refs
+from .components.monitoring import Monitoring, MonitoringArgs
 from .components.replacement_estate import ReplacementEstate
 
 
@@ -46,10 +46,10 @@ def build(cfg: StackConfig) -> dict[str, Any]:
     workloads = {w.name: Workload(w.name, WorkloadArgs(config=w, legacy=legacy, replacement=replacement))
                  for w in cfg.workloads}
     build_azure_policy(cfg, foundation.workspace_id)  # cvmigrate:azurePolicy (nothing unless enabled)
-    # Workbook, alerts, action group and query pack, after the workloads whose accounts they watch.
+    # Workbook, alerts, action group and query pack, after every resource whose diagnostic setting they watch.
     monitoring = Monitoring("monitoring", MonitoringArgs(
         config=cfg, workspace_id=foundation.workspace_id, resource_group_name=foundation.resource_group_name,
-        legacy_accounts=legacy_account_refs(cfg, workloads), providers=foundation.providers))
+        diagnosed=list(foundation.sink.diagnosed), providers=foundation.providers))
 
     return {
         "environment": cfg.environment,

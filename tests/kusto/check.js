@@ -1,7 +1,9 @@
 // Static KQL check with Microsoft's Kusto language service (@kusto/language-service-next).
 // stdin:  {"databases": {"<db>": {"<Table>": {"<Column>": "<kusto scalar type>", ...}, ...}, ...},
-//          "queries": {"<name>": {"text": "<KQL>", "database": "<db>"}, ...}}
+//          "queries": {"<name>": {"text": "<KQL>", "database": "<db>"}, ...}, "columns": <bool, optional>}
 // stdout: {"<name>": [{"severity", "code", "message", "start", "length"}, ...], ...}
+//         with "columns": true instead {"<name>": [["<column>", "<kusto type>"], ...], ...}: the query's
+//         result schema as the service infers it (KustoCode.ResultType).
 // One process checks every query: loading the service costs more than all the checks together.
 'use strict';
 require('@kusto/language-service-next/bridge.js');
@@ -50,7 +52,20 @@ const result = {};
 for (const [name, q] of Object.entries(input.queries)) {
   const gs = states[q.database];
   if (!gs) throw new Error(`query ${name}: unknown database '${q.database}'`);
-  const diags = K.KustoCode.ParseAndAnalyze(q.text, gs).GetDiagnostics();
+  const code = K.KustoCode.ParseAndAnalyze(q.text, gs);
+  if (input.columns) {
+    const rt = code.ResultType;
+    const cols = [];
+    if (rt && rt.Columns) {
+      for (let i = 0; i < rt.Columns.Count; i++) {
+        const c = rt.Columns.getItem(i);
+        cols.push([String(c.Name), String(c.Type.Name)]);
+      }
+    }
+    result[name] = cols;
+    continue;
+  }
+  const diags = code.GetDiagnostics();
   const list = [];
   for (let i = 0; i < diags.Count; i++) {
     const d = diags.getItem(i);

@@ -10,9 +10,13 @@
   A custom definition instead of the built-in "Enable logging by category group ... to Log
   Analytics" because that built-in's ID could not be verified.
 
-The DINE writes its setting under the stack's own diagnostic setting name, and its existence
-condition accepts any setting with enabled logs to the workspace: on accounts the stack already
-diagnoses it deploys nothing, so the two never claim the same sink and category twice.
+The DINE writes its setting under the stack's own diagnostic setting name. Its existence condition
+(evaluated after provisioning, like the built-in 55d1f543-...) accepts a setting only when it sends both
+categories the queries read, RequestResponse and Audit (by category or through allLogs/audit), to the
+workspace: on accounts the stack already diagnoses it deploys nothing, so the two never claim the same sink
+and category twice, and an account whose setting sends only Audit is remediated. ``categoryGroup: audit``
+deploys exactly Audit + RequestResponse (the ``audit`` group alone lacks RequestResponse), ``allLogs`` every
+category.
 """
 from __future__ import annotations
 

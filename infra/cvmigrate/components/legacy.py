@@ -92,7 +92,9 @@ def _legacy_account(component: pulumi.ComponentResource, account: LegacyAccount,
         location = resource.location
         depends = [resource]
 
-    diagnostic_setting(f"{prefix}-diagnostics", account_id, ctx.sink, parent=component, depends_on=depends)
+    diagnostic_setting(f"{prefix}-diagnostics", account_id, ctx.sink, parent=component, depends_on=depends,
+                       subscription_id=account.id.subscription_id if account.id is not None else None,
+                       resource_group=account.id.resource_group if account.id is not None else None)
 
     secret_name = None
     if account.store_keys and ctx.key_vault is not None:

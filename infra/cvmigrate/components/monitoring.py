@@ -4,7 +4,8 @@
 - the environment's action group (receivers from ``cvmigrate:alerts``);
 - one scheduled query rule per log alert of dashboards/alerts.yaml, scoped to the workspace, whose query is
   the rendered queries/<name>.kql;
-- an activity log alert on ``Microsoft.Insights/diagnosticSettings/delete`` covering every legacy account;
+- an activity log alert on ``Microsoft.Insights/diagnosticSettings/delete`` covering every resource that
+  carries the stack's diagnostic setting (legacy accounts, replacements, key vaults, storage);
 - a Log Analytics query pack holding the bundled queries (the workspace's Queries pane).
 
 With ``cvmigrate:alerts.enabled: false`` the action group and every alert rule are left out; the workbook
@@ -18,10 +19,11 @@ from typing import Optional, Sequence
 import pulumi
 
 from .. import naming
-from ..config import LegacyAccount, StackConfig
+from ..config import StackConfig
 from ..config.alerts import AlertsConfig
 from ..monitoring.catalogue import ActivityAlert, load_catalogue
 from ..tags import ROLE_MONITORING, cvmigrate_tags
+from .diagnostics import DiagnosedResource
 from .providers import SubscriptionProviders
 
 # Azure rejects a log alert rule whose properties exceed 64 KB (Azure Monitor service limits); the query is
@@ -31,22 +33,16 @@ QUERY_PACK_CATEGORIES = ["monitor"]
 QUERY_PACK_RESOURCE_TYPES = ["microsoft.operationalinsights/workspaces", "microsoft.cognitiveservices/accounts"]
 
 
-@dataclass(frozen=True)
-class LegacyAccountRef:
-    """One legacy account and its live ARM ID (create-mode accounts get theirs at deployment)."""
-    account: LegacyAccount
-    id: pulumi.Input[str]
-
-
 @dataclass
 class MonitoringArgs:
-    """Required: config, workspace_id, resource_group_name. Optional: legacy_accounts (the activity log alert
-    covers them), providers (foreign subscriptions' alerts go through them), refs (replacement names the
-    queries attribute traffic by; default the stack's own)."""
+    """Required: config, workspace_id, resource_group_name. Optional: diagnosed (every resource carrying the
+    stack's diagnostic setting, ``Foundation.sink.diagnosed``: the activity log alert covers them), providers
+    (foreign subscriptions' alerts go through them), refs (replacement names the queries attribute traffic by;
+    default the stack's own)."""
     config: StackConfig
     workspace_id: pulumi.Input[str]
     resource_group_name: pulumi.Input[str]
-    legacy_accounts: Sequence[LegacyAccountRef] = field(default_factory=list)
+    diagnosed: Sequence[DiagnosedResource] = field(default_factory=list)
     providers: Optional[SubscriptionProviders] = None
     refs: Optional[Sequence] = None
 
@@ -232,27 +228,26 @@ class Monitoring(pulumi.ComponentResource):
 
     # -- activity log alert --------------------------------------------------------------------------
     def _activity_alerts(self, args: MonitoringArgs, group) -> None:
-        """One alert per subscription holding legacy accounts: an activity log alert watches events in its
+        """One alert per subscription holding diagnosed resources: an activity log alert watches events in its
         own subscription, so accounts in application teams' subscriptions get an alert there (in the
         resource group of the first of them, through that subscription's provider)."""
         from pulumi_azure_native import monitor
 
         specs = [a for a in load_catalogue() if isinstance(a, ActivityAlert)]
-        if not specs or not args.legacy_accounts:
+        if not specs or not args.diagnosed:
             return
-        groups: dict[str, list[LegacyAccountRef]] = {}
-        for ref in args.legacy_accounts:
-            sub = ref.account.id.subscription_id.lower() if ref.account.id else ""
+        groups: dict[str, list[DiagnosedResource]] = {}
+        for target in args.diagnosed:
+            sub = (target.subscription_id or "").lower()
             provider = args.providers.for_subscription(sub) if (sub and args.providers) else None
-            groups.setdefault(sub if provider is not None else "", []).append(ref)
+            groups.setdefault(sub if provider is not None else "", []).append(target)
         env = self._cfg.environment
         for spec in specs:
             for sub in sorted(groups):
-                refs = groups[sub]
+                targets = groups[sub]
                 suffix = f"-{naming.short_hash(sub)}" if sub else ""
                 if sub:
-                    first = min((r.account.id for r in refs), key=lambda arm: str(arm).lower())
-                    rg: pulumi.Input[str] = first.resource_group
+                    rg: pulumi.Input[str] = min((t.resource_group or "" for t in targets), key=str.lower)
                     opts = pulumi.ResourceOptions(parent=self, provider=args.providers.for_subscription(sub))
                 else:
                     rg = self._rg
@@ -265,7 +260,7 @@ class Monitoring(pulumi.ComponentResource):
                     location="Global",
                     enabled=True,
                     description=f"{spec.description} First step: {spec.first_action}",
-                    scopes=[r.id for r in refs],
+                    scopes=[t.target_id for t in targets],
                     condition=monitor.AlertRuleAllOfConditionArgs(all_of=[
                         monitor.AlertRuleAnyOfOrLeafConditionArgs(field="category", equals=spec.category),
                         monitor.AlertRuleAnyOfOrLeafConditionArgs(field="operationName", equals=spec.operation_name),
@@ -275,16 +270,3 @@ class Monitoring(pulumi.ComponentResource):
                     opts=opts,
                 )
                 self.rule_names.append(name)
-
-
-def legacy_account_refs(cfg: StackConfig, workloads: dict) -> list[LegacyAccountRef]:
-    """The live ID of every legacy account, from the Workload components of ``build``."""
-    out: list[LegacyAccountRef] = []
-    for w in cfg.workloads:
-        component = workloads[w.name]
-        if w.custom_vision and component.custom_vision:
-            out.append(LegacyAccountRef(w.custom_vision.training, component.custom_vision.training_id))
-            out.append(LegacyAccountRef(w.custom_vision.prediction, component.custom_vision.prediction_id))
-        if w.image_analysis and component.image_analysis:
-            out.append(LegacyAccountRef(w.image_analysis.account, component.image_analysis.account_id))
-    return out

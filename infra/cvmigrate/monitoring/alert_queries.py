@@ -2,7 +2,9 @@
 
 The bundled library queries (legacy_regression) go through :func:`cvmigrate.kql.render_query`; the
 alert-only templates (queries/alerts/alert_*.kql) use the same Jinja environment, includes and header rules,
-plus two parameters of their own: ``lookback_minutes`` (the rule's window) and ``min_calls``.
+plus parameters of their own: ``lookback_minutes`` (how far back the query reads: the rule's evaluation
+range), ``window_minutes`` (the rule's windowSize: the period a multi-period query summarizes by) and
+``min_calls``.
 """
 from __future__ import annotations
 
@@ -31,6 +33,7 @@ def alert_params(cfg: StackConfig, resolved: ResolvedLogAlert,
                  refs: Optional[Sequence[ReplacementRef]] = None) -> dict[str, Any]:
     params = build_params(cfg, refs=refs, thresholds=resolved.thresholds)
     params["lookback_minutes"] = resolved.lookback_minutes
+    params["window_minutes"] = resolved.window_minutes
     params["min_calls"] = resolved.alert.min_calls or 1
     return params
 

@@ -6,6 +6,7 @@ query time range override Azure needs when that is longer than the window.
 """
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -26,7 +27,7 @@ class LogAlert:
     name: str
     title: str
     query: str
-    lookback: str                 # "window" | "regressionBaseline"
+    lookback: str                 # "range" | "regressionBaseline"
     severity: int
     frequency: str                # ISO 8601
     window: Any                   # ISO 8601 text, or {"thresholdHours": key}
@@ -64,16 +65,48 @@ Alert = Union[LogAlert, ActivityAlert]
 class ResolvedLogAlert:
     """A log alert with everything that depends on the environment's thresholds worked out."""
     alert: LogAlert
-    window: str                   # ISO 8601
+    window: str                   # ISO 8601, one of the windowSize values Azure accepts
     lookback_minutes: int         # how far back the query reads
-    query_time_range: Optional[str]   # overrideQueryTimeRange, when the lookback is longer than the window
+    query_time_range: Optional[str]   # overrideQueryTimeRange, when the lookback is longer than the range
     thresholds: Thresholds        # what the query is rendered with
+
+    @property
+    def window_minutes(self) -> int:
+        """The rule's aggregation granularity: the period a multi-period query summarizes by."""
+        return minutes(self.window)
+
+    @property
+    def evaluation_range_minutes(self) -> int:
+        """The time range Azure runs the query over: the override, else window x evaluation periods."""
+        if self.query_time_range:
+            return minutes(self.query_time_range)
+        return self.window_minutes * self.alert.evaluation_periods
 
 
 def catalogue_path() -> Path:
     from ..paths import dashboards_dir
 
     return dashboards_dir() / "alerts.yaml"
+
+
+@lru_cache(maxsize=1)
+def allowed_durations() -> dict[str, tuple[str, ...]]:
+    """The ISO 8601 values Azure accepts per scheduledQueryRules property, from dashboards/alerts.schema.json
+    (one list per fact): ``frequency``, ``window``, ``queryTimeRange``, ``muteActions``."""
+    from ..paths import dashboards_dir
+
+    schema = json.loads((dashboards_dir() / "alerts.schema.json").read_text(encoding="utf-8"))
+    return {key: tuple(schema["definitions"][key]["enum"])
+            for key in ("frequency", "window", "queryTimeRange", "muteActions")}
+
+
+def smallest_allowed(kind: str, at_least_minutes: int) -> str:
+    """The shortest ``kind`` duration Azure accepts that is at least ``at_least_minutes`` long."""
+    fitting = [d for d in allowed_durations()[kind] if minutes(d) >= at_least_minutes]
+    if not fitting:
+        raise ValueError(f"no {kind} value Azure accepts holds {at_least_minutes} minutes "
+                         f"(longest: {allowed_durations()[kind][-1]})")
+    return min(fitting, key=minutes)
 
 
 @lru_cache(maxsize=4)
@@ -111,26 +144,25 @@ def minutes(duration: str) -> int:
     return parts["d"] * 1440 + parts["h"] * 60 + parts["m"]
 
 
-def iso_hours(hours: int) -> str:
-    return f"P{hours // 24}D" if hours % 24 == 0 else f"PT{hours}H"
-
-
 def resolve(alert: LogAlert, thresholds: Thresholds) -> ResolvedLogAlert:
     if isinstance(alert.window, dict):
-        window = iso_hours(int(getattr(thresholds, _attr(alert.window["thresholdHours"]))))
+        # Hours from the stack's thresholds (1-24) -> the smallest windowSize Azure accepts that holds them:
+        # 7-23 hours become P1D (Azure has no PT7H..PT23H); the query still reads exactly those hours.
+        hours = int(getattr(thresholds, _attr(alert.window["thresholdHours"])))
+        window = smallest_allowed("window", hours * 60)
     else:
         window = alert.window
     window_minutes = minutes(window)
+    span = window_minutes * alert.evaluation_periods   # the range Azure queries by default
     if alert.lookback == "regressionBaseline":
         # The baseline has to fit the 48-hour cap next to the window, or the alert would compare the last
-        # hour against a baseline Azure silently truncated. The workbook keeps the configured baseline.
+        # hours against a baseline Azure silently truncated. The workbook keeps the configured baseline.
         hours = thresholds.regression_window_hours
         days = max(1, min(thresholds.regression_baseline_days, (MAX_QUERY_RANGE_HOURS - hours) // 24))
         thresholds = replace(thresholds, regression_baseline_days=days)
         lookback = (days * 24 + hours) * 60
     else:
-        lookback = window_minutes
-    span = window_minutes * alert.evaluation_periods   # the range Azure queries by default
-    override = iso_hours(lookback // 60) if lookback > span else None
+        lookback = span
+    override = smallest_allowed("queryTimeRange", lookback) if lookback > span else None
     return ResolvedLogAlert(alert=alert, window=window, lookback_minutes=lookback, query_time_range=override,
                             thresholds=thresholds)
