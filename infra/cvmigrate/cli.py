@@ -14,7 +14,7 @@ from typing import Sequence
 from . import __version__
 
 # Subcommand modules, in the order `--help` lists them.
-COMMANDS = ("validate", "export", "render", "status", "sample", "scan")
+COMMANDS = ("validate", "export", "compare", "render", "status", "sample", "scan")
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2

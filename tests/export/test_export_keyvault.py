@@ -101,3 +101,13 @@ def test_stack_without_workload_is_a_usage_error(tmp_path, capsys):
     code = main(["export", "--endpoint", "https://x.cognitiveservices.azure.com", "--project", "p",
                  "--out", str(tmp_path), "--stack", "dev"])
     assert code == 2 and "--stack and --workload go together" in capsys.readouterr().err
+
+
+def test_prediction_key_location_for_compare(stack_file):
+    from cvmigrate.export.keyvault import legacy_key_location
+
+    url, secret = legacy_key_location(str(stack_file), "shelf-scanner", "prediction", "set X instead")
+    assert (url, secret) == (training_key_location(str(stack_file), "shelf-scanner")[0],
+                             "shelf-scanner-prediction-key")
+    with pytest.raises(ExportError, match="no legacy.customVision account in stack .*; set X instead"):
+        legacy_key_location(str(stack_file), "receipts", "prediction", "set X instead")

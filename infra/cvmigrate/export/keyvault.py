@@ -12,6 +12,13 @@ from .errors import ExportError
 def training_key_location(stack: str, workload: str, cloud: Optional[Cloud] = None) -> tuple[str, str]:
     """(vault URL, secret name) for a workload's Custom Vision training key, from Pulumi.<stack>.yaml.
     The vault's DNS suffix is ``cloud``'s (default: $AZURE_CLOUD, else the stack's azure-native:environment)."""
+    return legacy_key_location(stack, workload, "training", "pass the key with --key-env instead", cloud)
+
+
+def legacy_key_location(stack: str, workload: str, role: str, fallback: str,
+                        cloud: Optional[Cloud] = None) -> tuple[str, str]:
+    """(vault URL, secret name) for a workload's Custom Vision ``role`` key (training | prediction);
+    ``fallback`` tells the user how else to give the key."""
     from ..config import load_stack_file
 
     cfg = load_stack_file(stack)
@@ -22,12 +29,11 @@ def training_key_location(stack: str, workload: str, cloud: Optional[Cloud] = No
         names = ", ".join(w.name for w in cfg.workloads) or "none"
         raise ExportError(f"--workload {workload!r} is not in stack {stack!r} (workloads: {names})") from None
     if wl.custom_vision is None:
-        raise ExportError(f"workload {workload!r} has no legacy.customVision account in stack {stack!r}; "
-                          "pass the key with --key-env instead")
-    if not wl.custom_vision.training.store_keys:
-        raise ExportError(f"workload {workload!r} does not store its keys in Key Vault (storeKeys: false); "
-                          "pass the key with --key-env instead")
-    return where.vault_url(naming.stack_key_vault_name(cfg)), naming.key_secret_name(workload, "training")
+        raise ExportError(f"workload {workload!r} has no legacy.customVision account in stack {stack!r}; {fallback}")
+    account = wl.custom_vision.training if role == "training" else wl.custom_vision.prediction
+    if not account.store_keys:
+        raise ExportError(f"workload {workload!r} does not store its keys in Key Vault (storeKeys: false); {fallback}")
+    return where.vault_url(naming.stack_key_vault_name(cfg)), naming.key_secret_name(workload, role)
 
 
 def read_secret(url: str, secret_name: str, credential: Optional[Any] = None,

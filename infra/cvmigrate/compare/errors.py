@@ -1,0 +1,8 @@
+"""Errors `compare` raises. User-facing: one line, exit code 2, no traceback, never a key."""
+from __future__ import annotations
+
+from ..cli import UserError
+
+
+class CompareError(UserError):
+    """The comparison cannot run (bad dataset, bad option, rejected key, unknown model)."""
