@@ -37,13 +37,13 @@ def test_environment_without_receivers_is_an_error_naming_the_section():
 def test_enabled_false_needs_no_receivers():
     cfg, issues = parse({"enabled": False})
     assert errors(issues) == {}
-    assert cfg.extra["alerts"].enabled is False and not cfg.extra["alerts"].has_receivers
+    assert cfg.alerts.enabled is False and not cfg.alerts.has_receivers
 
 
 def test_receivers_are_parsed_and_sms_numbers_split_into_country_code_and_number():
     cfg, _ = parse({"emails": [ONCALL, "lead@contoso.com"], "webhooks": ["https://hooks.contoso.com/x?sig=1"],
                     "smsNumbers": ["+44 7700-900 123"], "actionGroupShortName": "cvm dev 01"})
-    alerts: AlertsConfig = cfg.extra["alerts"]
+    alerts: AlertsConfig = cfg.alerts
     assert alerts.emails == (ONCALL, "lead@contoso.com")
     assert alerts.webhooks == ("https://hooks.contoso.com/x?sig=1",)
     assert alerts.sms_numbers == (SmsNumber(country_code="44", phone_number="7700900123"),)
@@ -70,4 +70,4 @@ def test_example_stacks_name_a_receiver():
     from cvmigrate.config import load_stack_file
 
     for env in ("dev", "prod"):
-        assert load_stack_file(env).extra["alerts"].emails, env
+        assert load_stack_file(env).alerts.emails, env

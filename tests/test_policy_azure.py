@@ -92,7 +92,7 @@ def parse(section, **extra):
 
 def test_config_defaults_and_errors_name_the_key():
     cfg, issues = parse({"enabled": True, "scope": SCOPE})
-    policy = cfg.extra["azurePolicy"]
+    policy = cfg.azure_policy
     assert (policy.enabled, policy.scope, policy.subscription_id, policy.effect, policy.diagnostics,
             policy.diagnostics_effect, policy.category_group) == (
         True, SCOPE, SUB, "Audit", True, "DeployIfNotExists", "allLogs")
@@ -105,7 +105,7 @@ def test_config_defaults_and_errors_name_the_key():
     cfg, issues = parse({"enabled": True})
     assert [i.path for i in issues] == ["cvmigrate:azurePolicy.scope"]
     cfg, _ = parse(None)
-    assert cfg.extra["azurePolicy"].enabled is False
+    assert cfg.azure_policy.enabled is False
 
 
 def program():

@@ -8,10 +8,11 @@ import datetime as dt
 import pytest
 
 from cvmigrate.config import parse_stack_config
-from cvmigrate.config.replacement import (
-    AccessPrincipal, AutoMLConfig, CognitiveTargetConfig, EndpointConfig, FoundryConfig, ModelDeployment,
-    ReplacementDefaults, SharedAccountConfig,
+from cvmigrate.config import (
+    AccessPrincipal, AutoMLConfig, CognitiveTargetConfig, FoundryConfig, ModelDeployment, ReplacementDefaults,
+    SharedAccountConfig,
 )
+from cvmigrate.config.replacement import EndpointConfig
 from cvmigrate.config.replacement_refs import ReplacementRef, replacement_refs
 from stacks import IMAGE_ANALYSIS_WORKLOAD, REFERENCE_WORKLOAD, stack
 
@@ -66,7 +67,7 @@ def test_issue_example_parses_into_typed_config():
     assert r.face.kind == "Face" and r.face.disable_local_auth is True and r.face.public_network_access is None
     # Object IDs are stored lower-case so role assignment names do not depend on how they were typed.
     assert cfg.workloads[0].access == (AccessPrincipal(SP, "ServicePrincipal", "cvmigrate:workloads[0].access[0]"),)
-    assert cfg.extra["replacement"] == ReplacementDefaults()
+    assert cfg.replacement == ReplacementDefaults()
 
 
 def test_workload_without_replacement_is_valid_and_only_tracked():
@@ -101,7 +102,7 @@ def test_shared_account_name_from_environment_section_reaches_refs():
     w = workload(replacement={"foundry": {"deployments": [GPT4O]}})
     cfg, issues = parse(w, replacement={"foundry": {"accountName": "ais-contoso-dev", "publicNetworkAccess": "Enabled"}})
     assert issues == []
-    assert cfg.extra["replacement"].foundry == SharedAccountConfig(name="ais-contoso-dev", public_network_access="Enabled")
+    assert cfg.replacement.foundry == SharedAccountConfig(name="ais-contoso-dev", public_network_access="Enabled")
     assert replacement_refs(cfg) == [ReplacementRef("shelf-scanner", "foundry", "ais-contoso-dev", ("gpt-4o",))]
 
 

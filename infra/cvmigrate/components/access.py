@@ -16,7 +16,7 @@ from typing import Sequence
 import pulumi
 
 from .. import naming
-from ..config.replacement import AccessPrincipal
+from ..config.principals import AccessPrincipal
 
 ROLE_DEFINITIONS: dict[str, str] = {
     "Cognitive Services User": "a97b65f3-24c7-4388-baec-2e87135dc908",

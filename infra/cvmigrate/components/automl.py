@@ -10,7 +10,8 @@ from typing import Any, Optional, Sequence
 import pulumi
 
 from .. import naming
-from ..config.replacement import AccessPrincipal, AutoMLConfig, endpoint_name
+from ..config.principals import AccessPrincipal
+from ..config.replacement import AutoMLConfig, endpoint_name
 from .diagnostics import diagnostic_setting
 from .replacement_context import ReplacementContext, SharedGrants
 

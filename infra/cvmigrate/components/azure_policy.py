@@ -164,8 +164,8 @@ class AzurePolicy(pulumi.ComponentResource):
 def build_azure_policy(cfg, workspace_id: pulumi.Input[str],
                        opts: Optional[pulumi.ResourceOptions] = None) -> Optional[AzurePolicy]:
     """The program's entry: nothing unless ``cvmigrate:azurePolicy.enabled`` (cfg is a StackConfig)."""
-    policy_cfg = cfg.extra.get("azurePolicy")
-    if not isinstance(policy_cfg, AzurePolicyConfig) or not policy_cfg.enabled:
+    policy_cfg = cfg.azure_policy
+    if not policy_cfg.enabled:
         return None
     return AzurePolicy("azure-policy", AzurePolicyArgs(
         config=policy_cfg, environment=cfg.environment, location=cfg.location, workspace_id=workspace_id,

@@ -14,7 +14,8 @@ from typing import Any, Optional, Sequence
 import pulumi
 
 from .. import naming
-from ..config.replacement import KIND_AISERVICES, AccessPrincipal, FoundryConfig, foundry_account_name
+from ..config.principals import AccessPrincipal
+from ..config.replacement import KIND_AISERVICES, FoundryConfig, foundry_account_name
 from .cognitive import CognitiveAccountSpec, account_scope_path, cognitive_account
 from .diagnostics import diagnostic_setting
 from .replacement_context import ReplacementContext, SharedGrants

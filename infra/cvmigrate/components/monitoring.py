@@ -66,8 +66,7 @@ class Monitoring(pulumi.ComponentResource):
         from ..kql import build_params, render_queries
 
         cfg = args.config
-        alerts = cfg.extra.get("alerts")
-        alerts = alerts if isinstance(alerts, AlertsConfig) else AlertsConfig()
+        alerts = cfg.alerts
         self._cfg = cfg
         self._tags = cvmigrate_tags(cfg.environment, ROLE_MONITORING, extra=cfg.tags)
         self._rg = args.resource_group_name

@@ -7,7 +7,8 @@ from typing import Optional, Sequence
 
 import pulumi
 
-from ..config.replacement import AccessPrincipal, ReplacementDefaults
+from ..config.principals import AccessPrincipal
+from ..config.replacement_defaults import ReplacementDefaults
 from ..tags import ROLE_REPLACEMENT, cvmigrate_tags
 from . import access
 from .diagnostics import DiagnosticsSink

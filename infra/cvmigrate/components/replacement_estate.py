@@ -15,7 +15,6 @@ from typing import Any, Optional
 import pulumi
 
 from ..config import StackConfig, WorkloadConfig
-from ..config.replacement import defaults_of
 from ..config.replacement_refs import replacement_refs
 from .automl import AutoMLStack, AutoMLStackArgs, AutoMLWorkspace, shared_workspace_args
 from .foundry import FoundryAccount, FoundryStack, FoundryStackArgs, shared_account_args
@@ -35,7 +34,7 @@ class ReplacementEstate:
     def create(cls, cfg: StackConfig, *, resource_group_name: pulumi.Input[str], sink) -> "ReplacementEstate":
         ctx = ReplacementContext(
             environment=cfg.environment, location=cfg.location, resource_group_name=resource_group_name,
-            resource_group=cfg.resource_group.name, sink=sink, tags=cfg.tags, defaults=defaults_of(cfg),
+            resource_group=cfg.resource_group.name, sink=sink, tags=cfg.tags, defaults=cfg.replacement,
             key_vault_purge_protection=cfg.key_vault.purge_protection)
         estate = cls(config=cfg, context=ctx)
         replacements = [w.replacement for w in cfg.workloads if w.replacement is not None]
@@ -51,7 +50,7 @@ class ReplacementEstate:
         r = w.replacement
         if r is None or r.empty:
             return {}
-        principals = w.access or ()
+        principals = w.access
         opts = pulumi.ResourceOptions(parent=parent)
         out: dict[str, Any] = {}
         if r.automl:

@@ -9,7 +9,8 @@ from typing import Any, Optional, Sequence
 
 import pulumi
 
-from ..config.replacement import AccessPrincipal, CognitiveTargetConfig
+from ..config.principals import AccessPrincipal
+from ..config.replacement import CognitiveTargetConfig
 from . import access
 from .cognitive import CognitiveAccountSpec, account_scope_path, cognitive_account
 from .replacement_context import ReplacementContext

@@ -1,5 +1,7 @@
 """Stack configuration: the contract between Pulumi.<env>.yaml and every cvmigrate component and command."""
-from .arm import ArmId, ArmIdError, is_guid, parse_arm_id
+from .alerts import AlertsConfig, SmsNumber, Thresholds
+from .arm import ArmId, ArmIdError, parse_arm_id
+from .azure_policy import AzurePolicyConfig
 from .errors import ConfigError, ConfigIssue, Problems
 from .loader import StackFileError, find_project_dir, load_from_pulumi, load_stack_file, read_stack_file
 from .model import (
@@ -7,6 +9,13 @@ from .model import (
     LEGACY_KINDS, ArchiveConfig, CustomVisionConfig, CutoverConfig, ImageAnalysisConfig, KeyVaultConfig,
     LegacyAccount, LogAnalyticsConfig, ResourceGroupConfig, StackConfig, WorkloadConfig,
 )
-from .parse import TOP_SECTIONS, WORKLOAD_SECTIONS, parse_stack_config
+from .parse import parse_stack_config
+from .patterns import is_guid
+from .principals import AccessPrincipal
+from .replacement import (
+    KIND_AISERVICES, AutoMLConfig, CognitiveTargetConfig, FoundryConfig, ModelDeployment, ReplacementConfig,
+)
+from .replacement_defaults import ReplacementDefaults, SharedAccountConfig, SharedWorkspaceConfig
+from .replacement_refs import ReplacementRef, replacement_refs
 
 __all__ = [name for name in dir() if not name.startswith("_")]

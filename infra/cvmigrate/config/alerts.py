@@ -15,12 +15,13 @@ from typing import Any
 
 import yaml
 
+from ..paths import queries_dir
 from .reader import Node
 
 _ALERT_KEYS = ["thresholds", "enabled", "emails", "webhooks", "smsNumbers", "actionGroupShortName"]
 
 # key -> (kind, minimum, maximum). Integers are whole numbers; rates are fractions of calls.
-_THRESHOLD_RULES: dict[str, tuple[str, float, float]] = {
+THRESHOLD_RULES: dict[str, tuple[str, float, float]] = {
     "regressionWindowHours": ("int", 1, 24),
     "regressionBaselineDays": ("int", 1, 60),
     "regressionTolerance": ("number", 0.0, 100.0),
@@ -47,8 +48,6 @@ def query_windows() -> dict[str, int]:
 
 
 def _data_file() -> dict[str, Any]:
-    from ..paths import queries_dir
-
     return yaml.safe_load((queries_dir() / "thresholds.yaml").read_text(encoding="utf-8"))
 
 
@@ -67,7 +66,7 @@ class Thresholds:
 
     @classmethod
     def defaults(cls) -> "Thresholds":
-        return cls(**{_attr(k): v for k, v in threshold_defaults().items()})
+        return cls(**{threshold_attr(k): v for k, v in threshold_defaults().items()})
 
 
 @dataclass(frozen=True)
@@ -92,7 +91,7 @@ class AlertsConfig:
         return bool(self.emails or self.webhooks or self.sms_numbers)
 
 
-def _attr(key: str) -> str:
+def threshold_attr(key: str) -> str:
     """regressionWindowHours -> regression_window_hours; errorRate401 -> error_rate_401."""
     out: list[str] = []
     for i, ch in enumerate(key):
@@ -104,7 +103,7 @@ def _attr(key: str) -> str:
 
 
 def parse_alerts(node: Node) -> AlertsConfig:
-    """Parser registered as ``TOP_SECTIONS["alerts"]``; problems go to the shared collector."""
+    """``cvmigrate:alerts``; problems go to the shared collector."""
     if node.value is None:
         node.error(_NO_RECEIVERS, _RECEIVERS_FIX)
         return AlertsConfig()
@@ -162,12 +161,12 @@ def _thresholds(node: Node) -> Thresholds:
     defaults = threshold_defaults()
     if node.value is None or not node.is_object(example="{regressionTolerance: 0.5}"):
         return Thresholds.defaults()
-    node.only_keys(_THRESHOLD_RULES)
+    node.only_keys(THRESHOLD_RULES)
     values: dict[str, Any] = {}
-    for key, (kind, low, high) in _THRESHOLD_RULES.items():
+    for key, (kind, low, high) in THRESHOLD_RULES.items():
         if kind == "int":
-            values[_attr(key)] = node.integer(key, default=defaults[key], minimum=int(low), maximum=int(high))
+            values[threshold_attr(key)] = node.integer(key, default=defaults[key], minimum=int(low), maximum=int(high))
         else:
-            values[_attr(key)] = node.number(key, default=float(defaults[key]), minimum=low, maximum=high)
+            values[threshold_attr(key)] = node.number(key, default=float(defaults[key]), minimum=low, maximum=high)
     return Thresholds(**values)
 

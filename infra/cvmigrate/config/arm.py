@@ -1,15 +1,9 @@
 """Azure Resource Manager IDs: parsed once, compared case-insensitively as ARM does."""
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
-_ARM_ID = re.compile(
-    r"/subscriptions/(?P<sub>[^/]+)/resourceGroups/(?P<rg>[^/]+)"
-    r"/providers/(?P<ns>[^/]+)/(?P<rest>.+)",
-    re.IGNORECASE,
-)
-_GUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+from .patterns import ARM_ID, is_guid
 
 
 @dataclass(frozen=True)
@@ -43,13 +37,13 @@ class ArmIdError(ValueError):
 def parse_arm_id(value: str) -> ArmId:
     """Parse ``/subscriptions/<guid>/resourceGroups/<rg>/providers/<ns>/<type>/<name>[/<type>/<name>]``."""
     text = value.strip().rstrip("/")
-    match = _ARM_ID.fullmatch(text)
+    match = ARM_ID.fullmatch(text)
     if not match:
         raise ArmIdError(
             "is not an Azure resource ID of the form "
             "/subscriptions/<subscription-id>/resourceGroups/<group>/providers/<Namespace>/<type>/<name>"
         )
-    if not _GUID.fullmatch(match["sub"]):
+    if not is_guid(match["sub"]):
         raise ArmIdError(f"has subscription '{match['sub']}', which is not a GUID")
     parts = match["rest"].split("/")
     if len(parts) % 2:
@@ -62,7 +56,3 @@ def parse_arm_id(value: str) -> ArmId:
         types=tuple(parts[0::2]),
         names=tuple(parts[1::2]),
     )
-
-
-def is_guid(value: str) -> bool:
-    return bool(_GUID.fullmatch(value or ""))

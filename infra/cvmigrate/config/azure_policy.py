@@ -9,17 +9,15 @@
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Optional
 
+from .patterns import LOCATION, SUBSCRIPTION_SCOPE
 from .reader import Node
 
 EFFECTS = ("Audit", "Deny", "Disabled")
 DIAGNOSTIC_EFFECTS = ("DeployIfNotExists", "AuditIfNotExists", "Disabled")
 CATEGORY_GROUPS = ("allLogs", "audit")
-_SCOPE = re.compile(r"/subscriptions/(?P<sub>[0-9a-fA-F-]{36})(?:/resourceGroups/(?P<rg>[-\w.()]{1,90}))?/?",
-                    re.IGNORECASE)
 _SCOPE_EXAMPLE = "/subscriptions/<subscription-id> or /subscriptions/<subscription-id>/resourceGroups/rg-cv"
 
 
@@ -41,12 +39,12 @@ def parse_azure_policy(node: Node) -> AzurePolicyConfig:
     node.only_keys(["enabled", "scope", "effect", "location", "diagnostics"])
     enabled = node.boolean("enabled", default=False)
     effect = node.choice("effect", EFFECTS, default="Audit") or "Audit"
-    location = node.string("location", pattern=r"[a-z0-9]+", pattern_help="an Azure region name",
+    location = node.string("location", pattern=LOCATION, pattern_help="an Azure region name",
                            example="westeurope")
     scope = node.string("scope", required=enabled, example=_SCOPE_EXAMPLE)
     subscription = ""
     if scope:
-        match = _SCOPE.fullmatch(scope)
+        match = SUBSCRIPTION_SCOPE.fullmatch(scope)
         if not match:
             node.get("scope").error(f"'{scope}' is not a subscription or resource group ID.",
                                     f"use {_SCOPE_EXAMPLE}.")

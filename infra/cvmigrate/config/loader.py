@@ -6,6 +6,7 @@ Pulumi CLI or an Azure login.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 from typing import Any
 
@@ -90,8 +91,6 @@ def load_from_pulumi() -> tuple[StackConfig | None, list[ConfigIssue]]:
 
 def _decode(value: str | None) -> Any:
     """Pulumi hands structured config to programs as JSON text."""
-    import json
-
     if value is None:
         return None
     try:

@@ -3,9 +3,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any, Optional
+from typing import Optional
 
+from .alerts import AlertsConfig
 from .arm import ArmId
+from .azure_policy import AzurePolicyConfig
+from .principals import AccessPrincipal
+from .replacement import ReplacementConfig
+from .replacement_defaults import ReplacementDefaults
 
 DEFAULT_RETIREMENT_DATE = dt.date(2028, 9, 25)
 
@@ -108,9 +113,8 @@ class WorkloadConfig:
     image_analysis: Optional[ImageAnalysisConfig] = None
     cutover: CutoverConfig = field(default_factory=CutoverConfig)
     tags: dict[str, str] = field(default_factory=dict)
-    # Sections parsed by the replacement / access modules; raw until then.
-    replacement: Any = None
-    access: Any = None
+    replacement: Optional[ReplacementConfig] = None      # where the workload's traffic goes
+    access: tuple[AccessPrincipal, ...] = ()             # principals granted roles on it
     index: int = 0
 
     @property
@@ -144,8 +148,9 @@ class StackConfig:
     decommission_silent_days: int = 30
     cloud: str = "AzureCloud"        # azure-native:environment as a cvmigrate.clouds name
     tags: dict[str, str] = field(default_factory=dict)
-    # Sections owned by later concerns (alerts, Azure Policy, replacement sharing); parsed there.
-    extra: dict[str, Any] = field(default_factory=dict)
+    alerts: AlertsConfig = field(default_factory=AlertsConfig)                  # cvmigrate:alerts
+    replacement: ReplacementDefaults = field(default_factory=ReplacementDefaults)  # cvmigrate:replacement
+    azure_policy: AzurePolicyConfig = field(default_factory=AzurePolicyConfig)  # cvmigrate:azurePolicy
     warnings: tuple[str, ...] = ()
 
     def workload(self, name: str) -> WorkloadConfig:

@@ -7,43 +7,32 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any, Callable, Mapping
+from dataclasses import replace
+from typing import Any, Mapping
 
 from ..clouds import DEFAULT_CLOUD, CloudError, clouds, find_cloud
+from .alerts import parse_alerts
 from .arm import ArmId, ArmIdError, parse_arm_id
+from .azure_policy import parse_azure_policy
+from .claims import NameClaims
 from .errors import ConfigIssue, Problems
+from .legacy_accounts import ParseContext, parse_custom_vision, parse_image_analysis
 from .model import (
-    CUTOVER_STATES, DEFAULT_RETIREMENT_DATE, LEGACY_MODES, ROLE_KINDS, ArchiveConfig,
-    CustomVisionConfig, CutoverConfig, ImageAnalysisConfig, KeyVaultConfig, LegacyAccount,
+    CUTOVER_STATES, DEFAULT_RETIREMENT_DATE, ArchiveConfig, CutoverConfig, KeyVaultConfig,
     LogAnalyticsConfig, ResourceGroupConfig, StackConfig, WorkloadConfig,
 )
+from .patterns import ENV_NAME, LOCATION, RESOURCE_GROUP_NAME, WORKLOAD_NAME
+from .principals import parse_access
 from .reader import Node
+from .replacement import parse_replacement
+from .replacement_defaults import parse_defaults
 
 NAMESPACE = "cvmigrate"
-WORKLOAD_NAME = r"[A-Za-z0-9][A-Za-z0-9-]{0,38}[A-Za-z0-9]"
-ENV_NAME = r"[a-z0-9][a-z0-9-]{0,14}"
-ACCOUNT_NAME = r"[A-Za-z0-9][A-Za-z0-9-]{0,62}[A-Za-z0-9]"
-LOCATION = r"[a-z0-9]+"
-
-# Sections owned by other concerns. Each maps a key to a parser(node) -> value; the parsed value
-# lands in StackConfig.extra[key] (top level) or on the workload (per workload).
-# A parser that is None keeps the raw value (the section is validated where it is consumed).
-TOP_SECTIONS: dict[str, Callable[[Node], Any] | None] = {}
-WORKLOAD_SECTIONS: dict[str, Callable[[Node, WorkloadConfig], Any] | None] = {}
-
-from .alerts import parse_alerts  # noqa: E402  (alerts.py only needs reader.Node)
-TOP_SECTIONS["alerts"] = parse_alerts
-from .replacement import parse_access, parse_defaults, parse_replacement  # noqa: E402
-TOP_SECTIONS["replacement"] = parse_defaults
-WORKLOAD_SECTIONS["replacement"] = parse_replacement
-WORKLOAD_SECTIONS["access"] = parse_access
-from .azure_policy import parse_azure_policy  # noqa: E402
-TOP_SECTIONS["azurePolicy"] = parse_azure_policy
 
 _TOP_KEYS = (
     "environment", "production", "allowCreateInProduction", "resourceGroup", "logAnalytics",
     "archive", "keyVault", "retirementDate", "workloads", "diagnosticSettingName",
-    "decommission", "tags",
+    "decommission", "tags", "alerts", "replacement", "azurePolicy",
 )
 
 
@@ -67,7 +56,7 @@ def parse_stack_config(raw: Mapping[str, Any], stack: str, *, today: dt.date | N
         elif key == "azure-native:environment":
             cloud_environment = str(value)
     root = Node(values, NAMESPACE + ":", problems)  # children render as cvmigrate:workloads[0]...
-    root.only_keys([*_TOP_KEYS, *TOP_SECTIONS])
+    root.only_keys(_TOP_KEYS)
 
     environment = root.string("environment", default=stack.lower(), pattern=ENV_NAME,
                               pattern_help="lower-case letters, digits and dashes, at most 15 characters",
@@ -117,14 +106,13 @@ def parse_stack_config(raw: Mapping[str, Any], stack: str, *, today: dt.date | N
             problems.add(f"cvmigrate:tags.{key}", "uses the reserved prefix 'cvmigrate-'.",
                          "the stack sets cvmigrate-* tags itself; rename your tag.")
 
-    ctx = _Ctx(stack=stack, environment=environment, production=production,
+    ctx = ParseContext(stack=stack, environment=environment, production=production,
                allow_create=allow_create, location=location or "", retirement=retirement, today=today)
     workloads = _workloads(root.get("workloads"), ctx)
 
-    extra: dict[str, Any] = {}
-    for key, parser in TOP_SECTIONS.items():
-        node = root.get(key)
-        extra[key] = parser(node) if parser else node.value
+    alerts = parse_alerts(root.get("alerts"))
+    replacement_defaults = parse_defaults(root.get("replacement"))
+    azure_policy = parse_azure_policy(root.get("azurePolicy"))
 
     cfg = None
     if not problems.errors:
@@ -134,21 +122,16 @@ def parse_stack_config(raw: Mapping[str, Any], stack: str, *, today: dt.date | N
             key_vault=key_vault, retirement_date=retirement, workloads=tuple(workloads),
             production=production, allow_create_in_production=allow_create,
             diagnostic_setting_name=diag_name, decommission_silent_days=silent_days, tags=tags,
-            extra=extra, warnings=tuple(str(w) for w in problems.warnings),
+            alerts=alerts, replacement=replacement_defaults, azure_policy=azure_policy, warnings=tuple(str(w) for w in problems.warnings),
         )
     return cfg, problems.issues
-
-
-class _Ctx:
-    def __init__(self, **kw: Any):
-        self.__dict__.update(kw)
 
 
 def _resource_group(node: Node, environment: str) -> ResourceGroupConfig:
     if not node.is_object():
         return ResourceGroupConfig(name=f"rg-cvmigrate-{environment}", create=True)
     node.only_keys(["name", "create"])
-    name = node.string("name", default=f"rg-cvmigrate-{environment}", pattern=r"[-\w.()]{1,89}[-\w()]",
+    name = node.string("name", default=f"rg-cvmigrate-{environment}", pattern=RESOURCE_GROUP_NAME,
                        pattern_help="letters, digits, '-', '_', '.', '(' and ')', at most 90 characters",
                        example="rg-cvmigrate-dev")
     return ResourceGroupConfig(name=name, create=node.boolean("create", default=True))
@@ -225,21 +208,22 @@ def _key_vault(node: Node) -> KeyVaultConfig:
     )
 
 
-_WORKLOAD_KEYS = ("name", "owner", "wave", "legacy", "cutover", "tags")
+_WORKLOAD_KEYS = ("name", "owner", "wave", "legacy", "cutover", "tags", "replacement", "access")
 
 
-def _workloads(node: Node, ctx: _Ctx) -> list[WorkloadConfig]:
+def _workloads(node: Node, ctx: ParseContext) -> list[WorkloadConfig]:
     if node.value is None:
         return []
     if not node.is_list(example="[{name: shelf-scanner, legacy: {...}}]"):
         return []
     seen: dict[str, str] = {}
     seen_accounts: dict[str, str] = {}
+    claims = NameClaims()
     out: list[WorkloadConfig] = []
     for index, item in node.items():
         if not item.is_object(required=True, example="{name: shelf-scanner, ...}"):
             continue
-        item.only_keys([*_WORKLOAD_KEYS, *WORKLOAD_SECTIONS])
+        item.only_keys(_WORKLOAD_KEYS)
         name = item.string("name", required=True, pattern=WORKLOAD_NAME,
                            pattern_help="2-40 letters, digits and dashes, not starting or ending with a dash",
                            example="shelf-scanner")
@@ -257,8 +241,8 @@ def _workloads(node: Node, ctx: _Ctx) -> list[WorkloadConfig]:
         if legacy.is_object():
             legacy.only_keys(["customVision", "imageAnalysis"])
             if name:
-                custom_vision = _custom_vision(legacy.get("customVision"), name, ctx)
-                image_analysis = _image_analysis(legacy.get("imageAnalysis"), name, ctx)
+                custom_vision = parse_custom_vision(legacy.get("customVision"), name, ctx)
+                image_analysis = parse_image_analysis(legacy.get("imageAnalysis"), name, ctx)
         workload = WorkloadConfig(name=name or f"workload-{index}", owner=owner, wave=wave,
                                   custom_vision=custom_vision, image_analysis=image_analysis,
                                   cutover=cutover, tags=item.string_map("tags"), index=index)
@@ -269,22 +253,13 @@ def _workloads(node: Node, ctx: _Ctx) -> list[WorkloadConfig]:
                                   f"account '{account.name}' is already declared at {seen_accounts[key]}.",
                                   "each legacy account belongs to exactly one workload and one role.")
             seen_accounts[key] = account.config_path
-        sections: dict[str, Any] = {}
-        for key, parser in WORKLOAD_SECTIONS.items():
-            sub = item.get(key)
-            sections[key] = parser(sub, workload) if parser else sub.value
-        if sections:
-            workload = _replace(workload, **{k: v for k, v in sections.items() if k in ("replacement", "access")})
+        workload = replace(workload, replacement=parse_replacement(item.get("replacement"), workload.name, claims),
+                           access=parse_access(item.get("access")))
         out.append(workload)
     return out
 
 
-def _replace(workload: WorkloadConfig, **changes: Any) -> WorkloadConfig:
-    from dataclasses import replace
-    return replace(workload, **changes)
-
-
-def _cutover(node: Node, ctx: _Ctx) -> CutoverConfig:
+def _cutover(node: Node, ctx: ParseContext) -> CutoverConfig:
     if not node.is_object():
         return CutoverConfig()
     node.only_keys(["state", "date"])
@@ -298,157 +273,3 @@ def _cutover(node: Node, ctx: _Ctx) -> CutoverConfig:
         node.get("date").error(f"is required when state is '{state}'.",
                                'set the day traffic moved, e.g. date: "2027-03-31".')
     return CutoverConfig(state=state or "planned", date=date)
-
-
-_CV_KEYS = {
-    "reference": ("mode", "trainingId", "predictionId", "storeKeys"),
-    "import": ("mode", "trainingId", "predictionId", "storeKeys", "sku", "location",
-               "trainingLocation", "predictionLocation", "trainingSku", "predictionSku"),
-    "create": ("mode", "sku", "location", "trainingLocation", "predictionLocation", "trainingSku",
-               "predictionSku", "trainingName", "predictionName", "restore", "storeKeys"),
-}
-_CV_ID_EXAMPLE = "/subscriptions/<subscription-id>/resourceGroups/rg-cv/providers/Microsoft.CognitiveServices/accounts/cv-shelf-train"
-_SKUS = ("F0", "S0", "S1")
-
-
-def _account_id(node: Node, key: str) -> ArmId | None:
-    value = node.string(key, required=True, example=_CV_ID_EXAMPLE)
-    if value is None:
-        return None
-    try:
-        arm = parse_arm_id(value)
-    except ArmIdError as exc:
-        node.get(key).error(f"'{value}' {exc}.", f"copy the account's resource ID, e.g. {_CV_ID_EXAMPLE}.")
-        return None
-    if not arm.is_type("Microsoft.CognitiveServices/accounts"):
-        node.get(key).error(
-            f"points to a {arm.resource_type}; a legacy account must be a Microsoft.CognitiveServices/accounts resource.",
-            f"use the Cognitive Services account ID, e.g. {_CV_ID_EXAMPLE}.")
-        return None
-    if not re.fullmatch(ACCOUNT_NAME, arm.name):
-        node.get(key).error(f"account name '{arm.name}' is not a valid Cognitive Services account name.",
-                            "check the ID for a typo.")
-        return None
-    return arm
-
-
-def _mode(node: Node, ctx: _Ctx) -> str | None:
-    mode = node.choice("mode", LEGACY_MODES, default="reference")
-    if mode == "create" and ctx.production and not ctx.allow_create:
-        node.get("mode").error(
-            "create mode makes new legacy accounts, and this environment is marked production "
-            "(cvmigrate:production: true).",
-            "adopt the existing accounts with mode: reference or import, or set "
-            "cvmigrate:allowCreateInProduction: true if you really mean it.")
-    return mode
-
-
-def _location(node: Node, key: str, default: str) -> str:
-    value = node.string(key, default=default, pattern=LOCATION, pattern_help="an Azure region name",
-                        example="westeurope")
-    return value or default
-
-
-def _custom_vision(node: Node, workload: str, ctx: _Ctx) -> CustomVisionConfig | None:
-    if not node.is_object():
-        return None
-    mode = _mode(node, ctx)
-    if mode is None:
-        return None
-    node.only_keys(_CV_KEYS[mode])
-    store_keys = node.boolean("storeKeys", default=True)
-    common = dict(workload=workload, mode=mode, store_keys=store_keys)
-    if mode == "reference":
-        tid, pid = _account_id(node, "trainingId"), _account_id(node, "predictionId")
-        if tid and pid and str(tid).lower() == str(pid).lower():
-            node.get("predictionId").error("is the same account as trainingId.",
-                                           "Custom Vision needs two accounts: the Training and the Prediction resource.")
-            return None
-        if not (tid and pid):
-            return None
-        return CustomVisionConfig(
-            mode=mode,
-            training=LegacyAccount(role="training", name=tid.name, kind=ROLE_KINDS["training"], id=tid,
-                                   config_path=node.child_path("trainingId"), **common),
-            prediction=LegacyAccount(role="prediction", name=pid.name, kind=ROLE_KINDS["prediction"], id=pid,
-                                     config_path=node.child_path("predictionId"), **common),
-        )
-    sku = node.choice("sku", _SKUS, default="S0")
-    if mode == "import":
-        location = node.string("location", required=True, pattern=LOCATION, example="westeurope")
-        t_loc = _location(node, "trainingLocation", location or "")
-        p_loc = _location(node, "predictionLocation", location or "")
-        tid, pid = _account_id(node, "trainingId"), _account_id(node, "predictionId")
-        _same_region(node, t_loc, p_loc)
-        if not (tid and pid and location):
-            return None
-        return CustomVisionConfig(
-            mode=mode,
-            training=LegacyAccount(role="training", name=tid.name, kind=ROLE_KINDS["training"], id=tid,
-                                   location=t_loc, sku=node.choice("trainingSku", _SKUS, default=sku) or sku,
-                                   config_path=node.child_path("trainingId"), **common),
-            prediction=LegacyAccount(role="prediction", name=pid.name, kind=ROLE_KINDS["prediction"], id=pid,
-                                     location=p_loc, sku=node.choice("predictionSku", _SKUS, default=sku) or sku,
-                                     config_path=node.child_path("predictionId"), **common),
-        )
-    # create
-    location = _location(node, "location", ctx.location)
-    t_loc = _location(node, "trainingLocation", location)
-    p_loc = _location(node, "predictionLocation", location)
-    _same_region(node, t_loc, p_loc)
-    base = f"cv-{workload.lower()}-{ctx.environment}"[:57]
-    t_name = node.string("trainingName", default=f"{base}-train", pattern=ACCOUNT_NAME,
-                         pattern_help="2-64 letters, digits and dashes", example="cv-shelf-dev-train")
-    p_name = node.string("predictionName", default=f"{base}-pred", pattern=ACCOUNT_NAME,
-                         pattern_help="2-64 letters, digits and dashes", example="cv-shelf-dev-pred")
-    if t_name and p_name and t_name.lower() == p_name.lower():
-        node.get("predictionName").error("equals trainingName.", "give the two accounts different names.")
-    restore = node.boolean("restore")
-    return CustomVisionConfig(
-        mode=mode,
-        training=LegacyAccount(role="training", name=t_name or "", kind=ROLE_KINDS["training"], location=t_loc,
-                               sku=node.choice("trainingSku", _SKUS, default=sku) or sku, restore=restore,
-                               config_path=node.child_path("trainingName"), **common),
-        prediction=LegacyAccount(role="prediction", name=p_name or "", kind=ROLE_KINDS["prediction"], location=p_loc,
-                                 sku=node.choice("predictionSku", _SKUS, default=sku) or sku, restore=restore,
-                                 config_path=node.child_path("predictionName"), **common),
-    )
-
-
-def _same_region(node: Node, training: str, prediction: str) -> None:
-    if training and prediction and training != prediction:
-        node.get("predictionLocation").error(
-            f"the Training account is in {training} and the Prediction account in {prediction}; "
-            "PublishIteration only publishes to a prediction resource in the training resource's region.",
-            "put both accounts in the same region.")
-
-
-def _image_analysis(node: Node, workload: str, ctx: _Ctx) -> ImageAnalysisConfig | None:
-    if not node.is_object():
-        return None
-    mode = _mode(node, ctx)
-    if mode is None:
-        return None
-    allowed = {"reference": ("mode", "id", "storeKeys"),
-               "import": ("mode", "id", "storeKeys", "sku", "location"),
-               "create": ("mode", "name", "sku", "location", "restore", "storeKeys")}[mode]
-    node.only_keys(allowed)
-    common = dict(workload=workload, role="imageAnalysis", mode=mode, kind=ROLE_KINDS["imageAnalysis"],
-                  store_keys=node.boolean("storeKeys", default=True))
-    if mode in ("reference", "import"):
-        arm = _account_id(node, "id")
-        location = None
-        sku = "S1"
-        if mode == "import":
-            location = node.string("location", required=True, pattern=LOCATION, example="westeurope")
-            sku = node.choice("sku", _SKUS, default="S1") or "S1"
-        if not arm or (mode == "import" and not location):
-            return None
-        return ImageAnalysisConfig(mode=mode, account=LegacyAccount(
-            name=arm.name, id=arm, location=location, sku=sku, config_path=node.child_path("id"), **common))
-    name = node.string("name", default=f"cv-{workload.lower()}-{ctx.environment}-ia"[:64], pattern=ACCOUNT_NAME,
-                       pattern_help="2-64 letters, digits and dashes", example="cv-receipts-dev-ia")
-    return ImageAnalysisConfig(mode=mode, account=LegacyAccount(
-        name=name or "", location=_location(node, "location", ctx.location),
-        sku=node.choice("sku", _SKUS, default="S1") or "S1", restore=node.boolean("restore"),
-        config_path=node.child_path("name"), **common))

@@ -1,5 +1,5 @@
-"""Where each workload's traffic goes: the `replacement` and `access` sections of a workload, and the
-environment-level `cvmigrate:replacement` section (shared AML workspace / AIServices account).
+"""Where each workload's traffic goes: a workload's `replacement` section (its `access` principals are in
+principals.py, the environment-level `cvmigrate:replacement` section in replacement_defaults.py).
 
 Shape (per workload)::
 
@@ -9,30 +9,26 @@ Shape (per workload)::
                                                             sku: GlobalStandard, capacity: 10}]}
       documentIntelligence: {}
       face: {}
-    access:
-      - {principalId: <object id>, principalType: ServicePrincipal}
 
 Sharing (deliberate): by default one AML workspace and one AIServices account per environment serve every
 workload; `automl.dedicatedWorkspace: true` / `foundry.dedicatedAccount: true` give a workload its own.
 Names that live in a shared resource (endpoints, projects, deployments) must therefore be unique across the
-workloads that share it; that is checked here, with both config paths in the message.
+workloads that share it; that is checked here (claims.NameClaims), with both config paths in the message.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any, Optional
+from typing import Optional
 
 from .. import naming
-from .arm import is_guid
-from .model import WorkloadConfig
+from .claims import NameClaims
+from .patterns import LOCATION, SUBDOMAIN_ACCOUNT_NAME
 from .reader import Node
+from .replacement_defaults import ACCOUNT_SKUS, PUBLIC_NETWORK_ACCESS, ReplacementDefaults
 
-PUBLIC_NETWORK_ACCESS = ("Enabled", "Disabled")
 AUTH_MODES = {"aad_token": "AADToken", "key": "Key", "aml_token": "AMLToken"}
-PRINCIPAL_TYPES = ("User", "Group", "ServicePrincipal")
 VM_PRIORITIES = ("Dedicated", "LowPriority")
-ACCOUNT_SKUS = ("S0", "F0")
 
 # Model deployment SKU names ("SKU name in code" in Microsoft's "Deployment types in Azure AI Foundry
 # Models", learn.microsoft.com/azure/ai-foundry/model-inference/concepts/deployment-types): standard, global,
@@ -52,8 +48,6 @@ VM_SKU = r"(Standard|Basic)_[A-Za-z0-9_]+"
 ENDPOINT_NAME = r"[A-Za-z][A-Za-z0-9-]{1,30}[A-Za-z0-9]"
 PROJECT_NAME = r"[A-Za-z0-9][A-Za-z0-9_.-]{0,62}[A-Za-z0-9]"
 DEPLOYMENT_NAME = r"[A-Za-z0-9][A-Za-z0-9_.-]{0,62}[A-Za-z0-9]|[A-Za-z0-9]"
-ACCOUNT_NAME = r"[a-z0-9][a-z0-9-]{0,62}[a-z0-9]"  # also the custom subdomain: lower case
-LOCATION = r"[a-z0-9]+"
 
 DEFAULT_IDLE_SECONDS = 120  # AmlCompute's own default scale-down delay
 
@@ -144,104 +138,21 @@ class ReplacementConfig:
         return not (self.automl or self.foundry or self.document_intelligence or self.face)
 
 
-@dataclass(frozen=True)
-class AccessPrincipal:
-    principal_id: str
-    principal_type: str
-    config_path: str = ""
-
-
-# --- environment level ------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class SharedWorkspaceConfig:
-    name: Optional[str] = None
-    public_network_access: str = "Disabled"
-    location: Optional[str] = None
-
-
-@dataclass(frozen=True)
-class SharedAccountConfig:
-    name: Optional[str] = None
-    public_network_access: str = "Disabled"
-    disable_local_auth: bool = True
-    restore: bool = False
-    location: Optional[str] = None
-    sku: str = "S0"
-
-
-@dataclass(frozen=True)
-class ReplacementDefaults:
-    """`cvmigrate:replacement`: the environment's shared AML workspace and AIServices account."""
-    automl: SharedWorkspaceConfig = SharedWorkspaceConfig()
-    foundry: SharedAccountConfig = SharedAccountConfig()
-
-
-def parse_defaults(node: Node) -> ReplacementDefaults:
-    if not node.is_object(example="{foundry: {publicNetworkAccess: Enabled}}"):
-        return ReplacementDefaults()
-    node.only_keys(["automl", "foundry"])
-    automl = SharedWorkspaceConfig()
-    a = node.get("automl")
-    if a.is_object():
-        a.only_keys(["workspaceName", "publicNetworkAccess", "location"])
-        automl = SharedWorkspaceConfig(
-            name=a.string("workspaceName", pattern=r"[A-Za-z0-9][A-Za-z0-9_-]{2,32}",
-                          pattern_help="3-33 letters, digits, '-' and '_'", example="mlw-cvmigrate-dev"),
-            public_network_access=a.choice("publicNetworkAccess", PUBLIC_NETWORK_ACCESS, default="Disabled"),
-            location=a.string("location", pattern=LOCATION, example="swedencentral"))
-    foundry = SharedAccountConfig()
-    f = node.get("foundry")
-    if f.is_object():
-        f.only_keys(["accountName", "publicNetworkAccess", "disableLocalAuth", "restore", "location", "sku"])
-        foundry = SharedAccountConfig(
-            name=f.string("accountName", pattern=ACCOUNT_NAME,
-                          pattern_help="2-64 lower-case letters, digits and dashes (it is also the custom subdomain)",
-                          example="ais-cvmigrate-dev"),
-            public_network_access=f.choice("publicNetworkAccess", PUBLIC_NETWORK_ACCESS, default="Disabled"),
-            disable_local_auth=f.boolean("disableLocalAuth", default=True),
-            restore=f.boolean("restore"),
-            location=f.string("location", pattern=LOCATION, example="swedencentral"),
-            sku=f.choice("sku", ACCOUNT_SKUS, default="S0"))
-    return ReplacementDefaults(automl=automl, foundry=foundry)
-
-
-def defaults_of(cfg: Any) -> ReplacementDefaults:
-    value = (getattr(cfg, "extra", None) or {}).get("replacement")
-    return value if isinstance(value, ReplacementDefaults) else ReplacementDefaults()
-
-
 # --- per workload -----------------------------------------------------------------------------
 
-class _Shared:
-    """Names that must be unique across the workloads parsed in one run, kept on the run's Problems
-    object (the workload parsers see one workload at a time)."""
-
-    ATTR = "_cvmigrate_replacement_names"
-
-    @classmethod
-    def claim(cls, node: Node, scope: str, name: str, what: str, fix: str) -> None:
-        seen: dict[str, str] = node.problems.__dict__.setdefault(cls.ATTR, {})
-        key = f"{scope}/{name.lower()}"
-        if key in seen:
-            node.error(f"{what} '{name}' is already used at {seen[key]}.", fix)
-        else:
-            seen[key] = node.path
-
-
-def parse_replacement(node: Node, workload: WorkloadConfig) -> Optional[ReplacementConfig]:
+def parse_replacement(node: Node, workload: str, claims: NameClaims) -> Optional[ReplacementConfig]:
     if not node.is_object(example="{automl: {...}, foundry: {...}, documentIntelligence: {}, face: {}}"):
         return None
     node.only_keys(["automl", "foundry", "documentIntelligence", "face"])
     return ReplacementConfig(
-        automl=_automl(node.get("automl"), workload),
-        foundry=_foundry(node.get("foundry"), workload),
-        document_intelligence=_cognitive(node.get("documentIntelligence"), KIND_DOCUMENT_INTELLIGENCE),
-        face=_cognitive(node.get("face"), KIND_FACE),
+        automl=_automl(node.get("automl"), claims),
+        foundry=_foundry(node.get("foundry"), workload, claims),
+        document_intelligence=_cognitive(node.get("documentIntelligence"), KIND_DOCUMENT_INTELLIGENCE, claims),
+        face=_cognitive(node.get("face"), KIND_FACE, claims),
     )
 
 
-def _automl(node: Node, workload: WorkloadConfig) -> Optional[AutoMLConfig]:
+def _automl(node: Node, claims: NameClaims) -> Optional[AutoMLConfig]:
     if not node.is_object(example="{computeSku: Standard_NC6s_v3, maxNodes: 2}"):
         return None
     node.only_keys(["computeSku", "maxNodes", "minNodes", "idleSeconds", "vmPriority", "endpoint",
@@ -275,7 +186,7 @@ def _automl(node: Node, workload: WorkloadConfig) -> Optional[AutoMLConfig]:
                           example="shelf-scanner"),
             auth_mode=e.choice("authMode", AUTH_MODES, default="aad_token") or "aad_token")
         if endpoint.name:
-            _Shared.claim(e.get("name"), "endpoint", endpoint.name, "endpoint name",
+            claims.claim(e.get("name"), "endpoint", endpoint.name, "endpoint name",
                           "online endpoint names are unique per region; give each workload its own.")
     return AutoMLConfig(
         compute_sku=sku or "", max_nodes=max_nodes or 1, min_nodes=min_nodes or 0,
@@ -297,7 +208,7 @@ def _dedicated_only(node: Node, dedicated: bool, flag: str, keys: tuple[str, ...
                                 f"set {flag}: true, or set it for the shared resource under {shared_path}.")
 
 
-def _foundry(node: Node, workload: WorkloadConfig) -> Optional[FoundryConfig]:
+def _foundry(node: Node, workload: str, claims: NameClaims) -> Optional[FoundryConfig]:
     if not node.is_object(example="{projectName: shelf-scanner, deployments: [...]}"):
         return None
     node.only_keys(["projectName", "deployments", "dedicatedAccount", "accountName", "publicNetworkAccess",
@@ -306,11 +217,11 @@ def _foundry(node: Node, workload: WorkloadConfig) -> Optional[FoundryConfig]:
     _dedicated_only(node, dedicated, "dedicatedAccount",
                     ("accountName", "publicNetworkAccess", "disableLocalAuth", "restore", "location"),
                     "cvmigrate:replacement.foundry")
-    account_scope = f"account:{workload.name}" if dedicated else "account:shared"
-    project = node.string("projectName", default=naming.slug(workload.name), pattern=PROJECT_NAME,
+    account_scope = f"account:{workload}" if dedicated else "account:shared"
+    project = node.string("projectName", default=naming.slug(workload), pattern=PROJECT_NAME,
                           pattern_help="2-64 letters, digits, '-', '_' and '.'", example="shelf-scanner")
     if project:
-        _Shared.claim(node.get("projectName") if node.has("projectName") else node, f"{account_scope}/project",
+        claims.claim(node.get("projectName") if node.has("projectName") else node, f"{account_scope}/project",
                       project, "project name", "projects on one AIServices account need distinct names.")
     deployments: list[ModelDeployment] = []
     dnode = node.get("deployments")
@@ -326,14 +237,14 @@ def _foundry(node: Node, workload: WorkloadConfig) -> Optional[FoundryConfig]:
                                        "give every deployment a unique name.")
                 continue
             local[key] = item.child_path("name")
-            _Shared.claim(item.get("name"), f"{account_scope}/deployment", d.name, "deployment name",
+            claims.claim(item.get("name"), f"{account_scope}/deployment", d.name, "deployment name",
                           "deployments on one AIServices account need distinct names; rename it or set "
                           "dedicatedAccount: true.")
             deployments.append(d)
     return FoundryConfig(
-        project_name=project or naming.slug(workload.name), deployments=tuple(deployments),
+        project_name=project or naming.slug(workload), deployments=tuple(deployments),
         dedicated_account=dedicated,
-        account_name=node.string("accountName", pattern=ACCOUNT_NAME,
+        account_name=node.string("accountName", pattern=SUBDOMAIN_ACCOUNT_NAME,
                                  pattern_help="2-64 lower-case letters, digits and dashes (also the subdomain)",
                                  example="ais-shelf-dev"),
         public_network_access=node.choice("publicNetworkAccess", PUBLIC_NETWORK_ACCESS),
@@ -392,16 +303,16 @@ def _sku(item: Node) -> tuple[Optional[str], Optional[int]]:
     return name, capacity
 
 
-def _cognitive(node: Node, kind: str) -> Optional[CognitiveTargetConfig]:
+def _cognitive(node: Node, kind: str, claims: NameClaims) -> Optional[CognitiveTargetConfig]:
     if node.value is None:
         return None
     if node.is_object(example="{}"):
         node.only_keys(["name", "sku", "publicNetworkAccess", "disableLocalAuth", "restore", "location"])
-        name = node.string("name", pattern=ACCOUNT_NAME,
+        name = node.string("name", pattern=SUBDOMAIN_ACCOUNT_NAME,
                            pattern_help="2-64 lower-case letters, digits and dashes (also the custom subdomain)",
                            example="di-receipts-dev")
         if name:
-            _Shared.claim(node.get("name"), "cognitive-account", name, "account name",
+            claims.claim(node.get("name"), "cognitive-account", name, "account name",
                           "every account needs its own (globally unique) name.")
         return CognitiveTargetConfig(
             kind=kind, name=name, sku=node.choice("sku", ACCOUNT_SKUS, default="S0"),
@@ -411,34 +322,6 @@ def _cognitive(node: Node, kind: str) -> Optional[CognitiveTargetConfig]:
             location=node.string("location", pattern=LOCATION, example="westeurope"),
             config_path=node.path)
     return None
-
-
-def parse_access(node: Node, workload: WorkloadConfig) -> tuple[AccessPrincipal, ...]:
-    example = "[{principalId: 00000000-0000-0000-0000-000000000000, principalType: ServicePrincipal}]"
-    if not node.is_list(example=example):
-        return ()
-    out: list[AccessPrincipal] = []
-    seen: dict[str, str] = {}
-    for _, item in node.items():
-        if not item.is_object(required=True, example=example):
-            continue
-        item.only_keys(["principalId", "principalType"])
-        pid = item.string("principalId", required=True, example="00000000-0000-0000-0000-000000000000")
-        ptype = item.choice("principalType", PRINCIPAL_TYPES, required=True)
-        if pid is not None and not is_guid(pid):
-            item.get("principalId").error(
-                f"'{pid}' is not an object ID (a GUID like 00000000-0000-0000-0000-000000000000).",
-                "use the principal's object ID from Entra ID (for an app: the service principal's "
-                "object ID, not the application/client ID).")
-            continue
-        if pid is None or ptype is None:
-            continue
-        if pid.lower() in seen:
-            item.get("principalId").error(f"is already listed at {seen[pid.lower()]}.", "list each principal once.")
-            continue
-        seen[pid.lower()] = item.path
-        out.append(AccessPrincipal(principal_id=pid.lower(), principal_type=ptype, config_path=item.path))
-    return tuple(out)
 
 
 # --- names the stack creates ------------------------------------------------------------------

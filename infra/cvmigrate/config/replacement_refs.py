@@ -10,6 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .model import StackConfig
+from .replacement import endpoint_name, foundry_account_name
+
 TARGETS = ("automl", "foundry", "documentIntelligence", "face")
 
 
@@ -21,15 +24,12 @@ class ReplacementRef:
     deployments: tuple[str, ...] = ()  # foundry: model deployment names that belong to the workload
 
 
-def replacement_refs(cfg) -> list[ReplacementRef]:
+def replacement_refs(cfg: StackConfig) -> list[ReplacementRef]:
     """Per workload, in config order: the names its replacement traffic is attributed by.
 
     automl -> the managed online endpoint's name; foundry -> the AIServices account's name (shared or
     dedicated) plus the workload's deployment names; documentIntelligence / face -> the account names.
     """
-    from .replacement import defaults_of, endpoint_name, foundry_account_name
-
-    defaults = defaults_of(cfg)
     refs: list[ReplacementRef] = []
     for w in cfg.workloads:
         r = w.replacement
@@ -39,7 +39,7 @@ def replacement_refs(cfg) -> list[ReplacementRef]:
             refs.append(ReplacementRef(w.name, "automl", endpoint_name(r.automl, w.name, cfg.environment)))
         if r.foundry is not None:
             refs.append(ReplacementRef(
-                w.name, "foundry", foundry_account_name(r.foundry, w.name, cfg.environment, defaults),
+                w.name, "foundry", foundry_account_name(r.foundry, w.name, cfg.environment, cfg.replacement),
                 tuple(d.name for d in r.foundry.deployments)))
         if r.document_intelligence is not None:
             refs.append(ReplacementRef(w.name, "documentIntelligence",

@@ -21,9 +21,9 @@ from typing import Any, Iterable, Optional, Sequence
 
 import yaml
 
-from ..config.alerts import AlertsConfig, Thresholds, _THRESHOLD_RULES, _attr, query_windows
+from ..config.alerts import THRESHOLD_RULES, Thresholds, query_windows, threshold_attr
 from ..config.model import StackConfig
-from ..config.replacement_refs import ReplacementRef
+from ..config.replacement_refs import ReplacementRef, replacement_refs
 
 
 class ErrorClassesError(ValueError):
@@ -31,15 +31,8 @@ class ErrorClassesError(ValueError):
 
 
 def stack_replacement_refs(cfg: StackConfig) -> list[ReplacementRef]:
-    """The stack's replacement refs, once the replacement config parser provides them.
-
-    ``cvmigrate.config.replacement_refs.replacement_refs(cfg)`` is added by the replacement module;
-    until it exists a stack has no replacement to attribute traffic to.
-    """
-    from ..config import replacement_refs as module
-
-    provider = getattr(module, "replacement_refs", None)
-    return list(provider(cfg)) if provider else []
+    """The stack's replacement refs (:func:`cvmigrate.config.replacement_refs.replacement_refs`)."""
+    return replacement_refs(cfg)
 
 
 def build_params(cfg: StackConfig, *, refs: Optional[Sequence[ReplacementRef]] = None,
@@ -47,12 +40,11 @@ def build_params(cfg: StackConfig, *, refs: Optional[Sequence[ReplacementRef]] =
                  thresholds: Optional[Thresholds] = None) -> dict[str, Any]:
     """Everything the templates need. ``refs`` defaults to the stack's own (see
     :func:`stack_replacement_refs`), ``error_classes`` to the bundled file, ``thresholds`` to
-    ``cfg.extra["alerts"].thresholds`` (the defaults when the stack has no ``cvmigrate:alerts``)."""
+    ``cfg.alerts.thresholds``."""
     if refs is None:
         refs = stack_replacement_refs(cfg)
     if thresholds is None:
-        alerts = cfg.extra.get("alerts")
-        thresholds = alerts.thresholds if isinstance(alerts, AlertsConfig) else Thresholds.defaults()
+        thresholds = cfg.alerts.thresholds
     windows = query_windows()
     return {
         "legacy_accounts": [
@@ -77,7 +69,7 @@ def build_params(cfg: StackConfig, *, refs: Optional[Sequence[ReplacementRef]] =
 def thresholds_dict(thresholds: Thresholds) -> dict[str, Any]:
     """camelCase view (the names users write in cvmigrate:alerts.thresholds)."""
     by_attr = {f.name: getattr(thresholds, f.name) for f in fields(thresholds)}
-    return {key: by_attr[_attr(key)] for key in _THRESHOLD_RULES}
+    return {key: by_attr[threshold_attr(key)] for key in THRESHOLD_RULES}
 
 
 def _replacement_params(refs: Iterable[ReplacementRef]) -> dict[str, Any]:

@@ -39,10 +39,7 @@ def alert_params(cfg: StackConfig, resolved: ResolvedLogAlert,
 
 
 def stack_thresholds(cfg: StackConfig):
-    from ..config.alerts import AlertsConfig, Thresholds
-
-    alerts = cfg.extra.get("alerts")
-    return alerts.thresholds if isinstance(alerts, AlertsConfig) else Thresholds.defaults()
+    return cfg.alerts.thresholds
 
 
 def rule_queries(cfg: StackConfig, refs: Optional[Sequence[ReplacementRef]] = None

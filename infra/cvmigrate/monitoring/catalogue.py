@@ -7,7 +7,6 @@ query time range override Azure needs when that is longer than the window.
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
@@ -15,7 +14,8 @@ from typing import Any, Optional, Union
 
 import yaml
 
-from ..config.alerts import Thresholds, _attr
+from ..config.alerts import Thresholds, threshold_attr
+from ..config.patterns import iso_duration_minutes
 
 # Azure caps a log search alert's query time range at two days, whatever ago() the query uses
 # (learn.microsoft.com/azure/azure-monitor/alerts/alerts-create-log-alert-rule, "Override query time range").
@@ -133,22 +133,18 @@ def load_catalogue(path: Optional[Path] = None) -> tuple[Alert, ...]:
     return tuple(out)
 
 
-_DURATION = re.compile(r"^P(?:(?P<d>\d+)D)?(?:T(?:(?P<h>\d+)H)?(?:(?P<m>\d+)M)?)?$")
-
-
 def minutes(duration: str) -> int:
-    match = _DURATION.match(duration)
-    if not match or not any(match.groupdict().values()):
+    value = iso_duration_minutes(duration)
+    if value is None:
         raise ValueError(f"{duration!r} is not an ISO 8601 duration like PT15M, PT1H or P1D")
-    parts = {k: int(v or 0) for k, v in match.groupdict().items()}
-    return parts["d"] * 1440 + parts["h"] * 60 + parts["m"]
+    return value
 
 
 def resolve(alert: LogAlert, thresholds: Thresholds) -> ResolvedLogAlert:
     if isinstance(alert.window, dict):
         # Hours from the stack's thresholds (1-24) -> the smallest windowSize Azure accepts that holds them:
         # 7-23 hours become P1D (Azure has no PT7H..PT23H); the query still reads exactly those hours.
-        hours = int(getattr(thresholds, _attr(alert.window["thresholdHours"])))
+        hours = int(getattr(thresholds, threshold_attr(alert.window["thresholdHours"])))
         window = smallest_allowed("window", hours * 60)
     else:
         window = alert.window

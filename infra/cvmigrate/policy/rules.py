@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 from ..config.model import DEFAULT_RETIREMENT_DATE, LEGACY_KINDS
+from ..config.patterns import iso_duration_minutes
 from ..tags import REQUIRED_TAGS, ROLE_REPLACEMENT, ROLES, TAG_ENV, TAG_ROLE
 
 # Type tokens of pulumi-azure-native v3.
@@ -465,18 +466,6 @@ def required_tags(resource_type: str, props: Mapping[str, Any], config: Mapping[
 
 # --- rule: alerts enabled and wired ------------------------------------------------------------
 
-_DURATION = re.compile(r"^P(?:(?P<d>\d+)D)?(?:T(?:(?P<h>\d+)H)?(?:(?P<m>\d+)M)?)?$", re.I)
-
-
-def iso_minutes(value: str) -> int | None:
-    """ISO 8601 duration (PT5M, PT1H, P1D) -> minutes; None when not of that form."""
-    match = _DURATION.match(value.strip()) if isinstance(value, str) else None
-    if not match or not any(match.groupdict().values()):
-        return None
-    parts = {k: int(v or 0) for k, v in match.groupdict().items()}
-    return parts["d"] * 1440 + parts["h"] * 60 + parts["m"]
-
-
 def _action_groups(resource_type: str, props: Mapping[str, Any]) -> Any:
     """Action group IDs of a rule (UNKNOWN entries kept): SQR actions.actionGroups[] (IDs),
     MetricAlert actions[].actionGroupId, ActivityLogAlert actions.actionGroups[].actionGroupId."""
@@ -528,7 +517,7 @@ def alert_rules(resource_type: str, props: Mapping[str, Any], config: Mapping[st
             findings.append(Finding(f"{short} '{label}': evaluationFrequency is not known during preview.",
                                     unknown=True))
         elif isinstance(freq, str):
-            minutes = iso_minutes(freq)
+            minutes = iso_duration_minutes(freq)
             if minutes is None:
                 findings.append(Finding(f"{short} '{label}': evaluationFrequency {freq!r} is not an ISO 8601 "
                                         "duration such as PT15M."))

@@ -9,9 +9,9 @@ import re
 from typing import Any, Callable, Mapping, Optional, Sequence
 
 from ..clouds import DEFAULT_CLOUD, Cloud, clouds
+from ..config.patterns import is_guid
 from .report import REPORT_QUERIES, QueryResults
 
-GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 WORKSPACE_ARM_ID = re.compile(
     r"^/subscriptions/[^/]+/resourceGroups/[^/]+/providers/Microsoft\.OperationalInsights/workspaces/[^/]+/?$",
     re.IGNORECASE)
@@ -41,7 +41,7 @@ def run_local(con: Any, queries: Mapping[str, Any], now: dt.datetime,
 def workspace_kind(value: str) -> str:
     """'guid' or 'arm'; raises SourceError for anything else."""
     text = value.strip()
-    if GUID.match(text):
+    if is_guid(text):
         return "guid"
     if WORKSPACE_ARM_ID.match(text):
         return "arm"
