@@ -9,6 +9,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
+import azurite_server  # noqa: E402
 from cv_fake import FakeTrainingService  # noqa: E402
 from cv_projects import build_detection, build_multiclass, build_multilabel  # noqa: E402
 
@@ -45,3 +46,11 @@ def export(service, sleeps, tmp_path):
         return run_export(opts), out
 
     return run
+
+
+
+@pytest.fixture
+def azurite(tmp_path):
+    """Azurite's blob service on a free loopback port; yields the account URL."""
+    with azurite_server.running(tmp_path / "azurite") as url:
+        yield url

@@ -3,26 +3,44 @@
 It follows azure-rest-api-specs
 ``specification/cognitiveservices/data-plane/CustomVision/Training/stable/v3.3/Training.json``:
 - basePath ``/customvision/v3.3/training``, key in the ``Training-Key`` header (securityDefinitions.apim_key);
-- GetProjects ``GET /projects``, GetProject ``GET /projects/{projectId}``, GetDomain ``GET /domains/{domainId}``,
+- GetDomains ``GET /domains`` and GetDomain ``GET /domains/{domainId}`` (Domain: id, name, type, exportable,
+  enabled; catalogue in cv_domains.py);
+- GetProjects ``GET /projects``, GetProject ``GET /projects/{projectId}``,
   GetTags ``GET /projects/{projectId}/tags``, GetTaggedImages / GetUntaggedImages
   ``GET /projects/{projectId}/images/tagged|untagged`` with ``take`` (default 50, maximum 256), ``skip``
   (default 0) and ``orderBy`` (Newest default | Oldest), GetTaggedImageCount / GetUntaggedImageCount
-  ``GET .../images/tagged/count|untagged/count`` (a bare integer), GetIterations
+  ``GET .../images/tagged/count|untagged/count`` (a bare integer), GetImagesByIds
+  ``GET /projects/{projectId}/images/id`` with ``imageIds`` (csv of uuids, "Limited to 256"), GetIterations
   ``GET /projects/{projectId}/iterations``, GetIterationPerformance
   ``GET /projects/{projectId}/iterations/{iterationId}/performance`` with ``threshold``/``overlapThreshold``,
+  GetExports ``GET /projects/{projectId}/iterations/{iterationId}/export`` (Export[]) and ExportIteration
+  ``POST`` on the same path with ``platform`` (required; CoreML | TensorFlow | DockerFile | ONNX | VAIDK) and
+  ``flavor`` (Linux | Windows | ONNX10 | ONNX12 | ARM | TensorFlowNormal | TensorFlowLite),
   GetArtifact ``GET /projects/{projectId}/artifacts?path=`` (bytes);
-- models Project/ProjectSettings (domainId, classificationType Multiclass|Multilabel), Domain (type
-  Classification|ObjectDetection), Tag (id, name, description, type Regular|Negative|GeneralProduct, imageCount),
-  Image (id, created, width, height, originalImageUri, tags[ImageTag tagId/tagName/created],
-  regions[ImageRegion regionId/tagId/tagName/created/left/top/width/height]), Iteration (id, name, status,
-  trainedAt, publishName, ...), IterationPerformance (perTagPerformance[TagPerformance id/name/precision/
-  recall/averagePrecision], precision, recall, averagePrecision);
+- models Project/ProjectSettings (domainId, classificationType Multiclass|Multilabel), Tag (id, name,
+  description, type Regular|Negative|GeneralProduct, imageCount), Image (id, created, width, height,
+  originalImageUri, tags[ImageTag tagId/tagName/created], regions[ImageRegion regionId/tagId/tagName/created/
+  left/top/width/height]), Iteration (id, name, status, created, lastModified, trainedAt, projectId, exportable,
+  exportableTo[], domainId, classificationType, trainingType, publishName, originalPublishResourceId),
+  IterationPerformance (perTagPerformance[TagPerformance id/name/precision/recall/averagePrecision], precision,
+  recall, averagePrecision), Export (platform, status Exporting|Failed|Done, downloadUri, flavor,
+  newerVersionAvailable; examples/GetExports.json);
 - errors as CustomVisionError ``{"code": ..., "message": ...}`` (e.g. NotFoundProject, BadRequest), except 401
   and unknown routes, which the Cognitive Services gateway answers with ``{"error": {"code", "message"}}``.
 
-``originalImageUri`` points at ``/blob/<imageId>?sv=...`` on the same server, standing in for the service's
-SAS URLs on its own storage; the fake records any request that carries the training key there.
-Faults (429 with Retry-After, 5xx, a permanent failure after N image downloads) are injected per test.
+Export lifecycle: ExportIteration answers ``status: "Exporting"`` with an empty ``downloadUri`` (v3.4-preview
+example ExportIteration.json); after ``export_polls`` GetExports calls it is ``Done`` with a ``downloadUri``. A
+second ExportIteration while one is queued fails, as the service does ("... is already queued for export",
+Azure/azure-sdk-for-python#23922). A non-exportable iteration's export fails with BadRequestExportValidationFailed
+(one of the v3.3 CustomVisionError codes; the exact code the service picks is not documented).
+
+``originalImageUri`` and ``downloadUri`` point at ``/blob/...`` on the same server, standing in for the service's
+SAS URLs on its own storage; each is signed when it is handed out with an expiry ``se`` on the fake's clock.
+With ``url_ttl`` set, a URL used after its expiry answers 403 ``AuthenticationFailed`` as Azure Storage does for
+an expired SAS; ``seconds_per_blob`` advances the clock on every blob read (a long export in fast forward). The
+fake records any request that carries the training key to storage. Faults (429 with Retry-After, 5xx, a
+permanent failure after N image downloads), latency per blob and per page, and throttling above a number of
+concurrent blob reads are injected per test or benchmark.
 """
 from __future__ import annotations
 
@@ -30,12 +48,21 @@ import datetime as dt
 import json
 import re
 import threading
+import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Optional
 from urllib.parse import parse_qs, urlsplit
 
+import cv_domains
+
 BASE = "/customvision/v3.3/training"
+PLATFORMS = ("CoreML", "TensorFlow", "DockerFile", "ONNX", "VAIDK")
+FLAVORS = ("Linux", "Windows", "ONNX10", "ONNX12", "ARM", "TensorFlowNormal", "TensorFlowLite")
+# Azure Storage's answer to an expired SAS (Blob service REST "Authorization errors": AuthenticationFailed).
+EXPIRED_SAS = (b'<?xml version="1.0" encoding="utf-8"?><Error><Code>AuthenticationFailed</Code><Message>Server '
+               b"failed to authenticate the request.</Message><AuthenticationErrorDetail>Signed expiry time has "
+               b"passed</AuthenticationErrorDetail></Error>")
 GATEWAY_401 = ("Access denied due to invalid subscription key or wrong API endpoint. Make sure to provide a "
                "valid key for an active subscription and use a correct regional API endpoint for your resource.")
 
@@ -52,6 +79,7 @@ class FakeProject:
     iterations: list[dict] = field(default_factory=list)
     performance: dict[str, dict] = field(default_factory=dict)   # iteration id -> IterationPerformance
     blobs: dict[str, bytes] = field(default_factory=dict)          # image id -> bytes
+    exports: dict[str, list[dict]] = field(default_factory=dict)   # iteration id -> Export[]
     count_offset: int = 0       # make GetTaggedImageCount disagree with the listing
 
     def as_project(self) -> dict:
@@ -82,6 +110,18 @@ class FakeTrainingService:
         self.key_leaks: list[str] = []
         self._lock = threading.Lock()
         self._seen: dict[int, int] = {}
+        self.clock = 0.0                    # fake seconds: SAS expiry is checked against this
+        self.url_ttl: Optional[float] = None
+        self.seconds_per_blob = 0.0
+        self.blob_latency = 0.0             # real seconds slept per blob read (benchmark)
+        self.page_latency = 0.0             # real seconds slept per API call (benchmark)
+        self.max_concurrent_blobs: Optional[int] = None   # above this, blob reads get 429
+        self.throttle_retry_after = "1"
+        self.export_polls = 2               # GetExports calls until a requested export is Done
+        self.model_bytes = b"PK\x03\x04fake-model"
+        self._in_flight = 0
+        for domain in cv_domains.CATALOGUE:
+            self.domains[domain["id"]] = domain
         handler = type("Handler", (_Handler,), {"service": self})
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
         self.server.daemon_threads = True
@@ -113,6 +153,17 @@ class FakeTrainingService:
     def blob_url(self, image_id: str) -> str:
         return f"{self.endpoint}/blob/{image_id}?sv=2020-08-04&sr=b&sig=fake"
 
+    def signed(self, url: str) -> str:
+        """The URL as handed out now: with ``se`` (expiry on the fake clock) when URLs expire."""
+        if self.url_ttl is None or not url.startswith(self.endpoint + "/blob/"):
+            return url
+        with self._lock:
+            expiry = self.clock + self.url_ttl
+        return re.sub(r"&se=[^&]*", "", url) + f"&se={expiry:.3f}"
+
+    def _present(self, image: dict) -> dict:
+        return {**image, "originalImageUri": self.signed(image["originalImageUri"])}
+
     def calls(self, pattern: str) -> list[dict]:
         return [r for r in self.requests if re.search(pattern, r["path"])]
 
@@ -131,22 +182,83 @@ class FakeTrainingService:
                     return fault
         return None
 
-    def route(self, path: str, query: dict[str, list[str]], headers: Any) -> tuple[int, Any, dict]:
+    def _blob(self, path: str, query: dict[str, list[str]], headers: Any) -> tuple[int, Any, dict]:
+        if headers.get("Training-Key") is not None:
+            self.key_leaks.append(path)
+        with self._lock:
+            self.clock += self.seconds_per_blob
+            now = self.clock
+            self._in_flight += 1
+            throttled = self.max_concurrent_blobs is not None and self._in_flight > self.max_concurrent_blobs
+        try:
+            if throttled:
+                return 429, {"code": "TooManyRequests", "message": "throttled"}, {
+                    "Retry-After": self.throttle_retry_after}
+            if self.blob_latency:
+                time.sleep(self.blob_latency)
+            expiry = query.get("se", [None])[-1]
+            if expiry is not None and now > float(expiry):
+                return 403, EXPIRED_SAS, {"Content-Type": "application/xml"}
+            name = path.rsplit("/", 1)[1]
+            if path.startswith("/blob/model/"):
+                return 200, self.model_bytes + name.encode(), {}
+            for project in self.projects.values():
+                if name in project.blobs:
+                    return 200, project.blobs[name], {}
+            return 404, b"BlobNotFound", {}
+        finally:
+            with self._lock:
+                self._in_flight -= 1
+
+    def _exports(self, project: FakeProject, iteration_id: str, q: dict[str, str],
+                 method: str) -> tuple[int, Any, dict]:
+        iteration = next((it for it in project.iterations if it["id"] == iteration_id), None)
+        if iteration is None:
+            return 404, {"code": "NotFoundIteration", "message": f"Iteration {iteration_id} not found"}, {}
+        exports = project.exports.setdefault(iteration_id, [])
+        if method == "GET":
+            shown = []
+            for export in exports:
+                export["_polls"] += 1
+                if export["status"] == "Exporting" and export["_polls"] >= self.export_polls:
+                    export["status"] = "Done"
+                    name = f"{project.id}-{iteration_id}-{export['platform']}-{export['flavor'] or 'default'}"
+                    export["downloadUri"] = self.blob_url(f"model/{name}")
+                view = {k: v for k, v in export.items() if not k.startswith("_")}
+                if view["downloadUri"]:
+                    view["downloadUri"] = self.signed(view["downloadUri"])
+                shown.append(view)
+            return 200, shown, {}
+        platform, flavor = q.get("platform"), q.get("flavor")
+        if platform not in PLATFORMS or (flavor is not None and flavor not in FLAVORS):
+            return 400, {"code": "BadRequestInvalidParameter", "message": "platform/flavor not valid"}, {}
+        if not iteration.get("exportable") or platform not in (iteration.get("exportableTo") or []):
+            return 400, {"code": "BadRequestExportValidationFailed",
+                         "message": "Iteration is not exportable to the requested platform"}, {}
+        if any(e["status"] == "Exporting" and e["platform"] == platform for e in exports):
+            return 400, {"code": "BadRequestExportAlreadyInProgress",
+                         "message": f"{iteration_id} is already queued for export"}, {}
+        exports[:] = [e for e in exports if (e["platform"], e["flavor"]) != (platform, flavor)]
+        export = {"platform": platform, "status": "Exporting", "downloadUri": "", "flavor": flavor,
+                  "newerVersionAvailable": False, "_polls": 0}
+        exports.append(export)
+        return 200, {k: v for k, v in export.items() if not k.startswith("_")}, {}
+
+    def route(self, path: str, query: dict[str, list[str]], headers: Any,
+              method: str = "GET") -> tuple[int, Any, dict]:
         """(status, body: JSON-able or bytes, extra headers)."""
         if path.startswith("/blob/"):
-            if headers.get("Training-Key") is not None:
-                self.key_leaks.append(path)
-            image_id = path.rsplit("/", 1)[1]
-            for project in self.projects.values():
-                if image_id in project.blobs:
-                    return 200, project.blobs[image_id], {}
-            return 404, b"BlobNotFound", {}
+            return self._blob(path, query, headers)
         if not path.startswith(BASE + "/"):
             return 404, {"error": {"code": "404", "message": "Resource not found"}}, {}
         if headers.get("Training-Key") != self.key:
             return 401, {"error": {"code": "401", "message": GATEWAY_401}}, {}
         rest = path[len(BASE):]
         q = {k: v[-1] for k, v in query.items()}
+        if self.page_latency:
+            time.sleep(self.page_latency)
+        if rest == "/domains":
+            return 200, list(self.domains.values()), {}
         if rest == "/projects":
             return 200, [p.as_project() for p in self.projects.values()], {}
         m = re.fullmatch(r"/domains/([^/]+)", rest)
@@ -175,9 +287,18 @@ class FakeTrainingService:
             images = project.tagged if sub.endswith("/tagged") else project.untagged
             ordered = sorted(images, key=lambda i: (i["created"], i["id"]),
                              reverse=q.get("orderBy", "Newest") != "Oldest")
-            return 200, ordered[skip: skip + take], {}
+            return 200, [self._present(i) for i in ordered[skip: skip + take]], {}
+        if sub == "/images/id":
+            ids = [i for i in q.get("imageIds", "").split(",") if i]
+            if len(ids) > 256 or not all(re.fullmatch(r"[0-9a-fA-F-]{36}", i) for i in ids):
+                return 400, {"code": "BadRequestInvalidIds", "message": "imageIds: up to 256 uuids"}, {}
+            found = [self._present(i) for i in project.tagged + project.untagged if i["id"] in ids]
+            return 200, found, {}
         if sub == "/iterations":
             return 200, project.iterations, {}
+        m = re.fullmatch(r"/iterations/([^/]+)/export", sub)
+        if m:
+            return self._exports(project, m.group(1), q, method)
         m = re.fullmatch(r"/iterations/([^/]+)/performance", sub)
         if m:
             perf = project.performance.get(m.group(1))
@@ -204,12 +325,22 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, *args: Any) -> None:  # keep test output clean
         pass
 
+    def do_POST(self) -> None:  # noqa: N802 - http.server naming
+        length = int(self.headers.get("Content-Length") or 0)
+        if length:
+            self.rfile.read(length)
+        self._handle("POST")
+
     def do_GET(self) -> None:  # noqa: N802 - http.server naming
+        self._handle("GET")
+
+    def _handle(self, method: str) -> None:
         parts = urlsplit(self.path)
         query = parse_qs(parts.query)
         svc = self.service
         with svc._lock:
-            svc.requests.append({"path": parts.path, "query": {k: v[-1] for k, v in query.items()},
+            svc.requests.append({"method": method, "path": parts.path,
+                                 "query": {k: v[-1] for k, v in query.items()},
                                  "key": self.headers.get("Training-Key")})
         fault = svc.injected(parts.path)
         if fault is not None:
@@ -217,12 +348,12 @@ class _Handler(BaseHTTPRequestHandler):
             code = "TooManyRequests" if fault.status == 429 else "ErrorUnknown"
             self._send(fault.status, {"code": code, "message": f"injected {fault.status}"}, extra)
             return
-        status, body, extra = svc.route(parts.path, query, self.headers)
+        status, body, extra = svc.route(parts.path, query, self.headers, method)
         self._send(status, body, extra)
 
     def _send(self, status: int, body: Any, extra: dict) -> None:
         if isinstance(body, bytes):
-            data, ctype = body, "application/octet-stream"
+            data, ctype = body, extra.pop("Content-Type", "application/octet-stream")
         else:
             data, ctype = json.dumps(body).encode(), "application/json; charset=utf-8"
         self.send_response(status)
@@ -239,12 +370,9 @@ class _Handler(BaseHTTPRequestHandler):
 PNG = b"\x89PNG\r\n\x1a\n"
 JPEG = b"\xff\xd8\xff\xe0"
 
-DOMAINS = {
-    "classification": {"id": "ee85a74c-405e-4adc-bb47-ffa8ca0c9f31", "name": "General", "type": "Classification",
-                       "exportable": False, "enabled": True},
-    "detection": {"id": "da2e3a8a-40a5-4171-82f4-58522f70fbc1", "name": "General [A1]", "type": "ObjectDetection",
-                  "exportable": False, "enabled": True},
-}
+DOMAINS = {"classification": cv_domains.CLASSIFICATION, "detection": cv_domains.DETECTION,
+           "classification_compact": cv_domains.CLASSIFICATION_COMPACT,
+           "detection_compact": cv_domains.DETECTION_COMPACT}
 
 
 def tag(tag_id: str, name: str, kind: str = "Regular", count: int = 0) -> dict:

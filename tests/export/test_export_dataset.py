@@ -12,6 +12,9 @@ from cv_projects import EMPTY_ID, MC_ID, ML_ID, OD_ID, img_id
 from cv_fake import JPEG, PNG, FakeProject, DOMAINS, image, tag
 
 
+DS = "azureml://subscriptions/5e4f8a3c-0000-4000-8000-000000000000/resourcegroups/rg-ml/workspaces/ws-ml/datastores/ds/paths"
+
+
 def lines(path):
     return path.read_text(encoding="utf-8").splitlines()
 
@@ -22,13 +25,14 @@ def sha(payload: bytes, image_id: str) -> str:
 
 def test_multiclass_jsonl_is_exact_and_negative_only_images_are_dropped(projects, export):
     result, out = export("shelf", split=0)
+    base = out.resolve().as_uri() + "/"      # file:// URIs: the only local form mltable resolves
     a = lambda n: img_id("aa", n)  # noqa: E731
     assert lines(out / "train" / "annotations.jsonl") == [
-        f'{{"image_url": "../images/{a(1)}.png", "image_details": {{"format": "png", "width": 640, "height": 480}}, "label": "cat"}}',
-        f'{{"image_url": "../images/{a(2)}.png", "image_details": {{"format": "png", "width": 640, "height": 480}}, "label": "cat"}}',
-        f'{{"image_url": "../images/{a(3)}.jpg", "image_details": {{"format": "jpg", "width": 800, "height": 600}}, "label": "cat"}}',
-        f'{{"image_url": "../images/{a(4)}.png", "image_details": {{"format": "png", "width": 640, "height": 480}}, "label": "dog"}}',
-        f'{{"image_url": "../images/{a(5)}.png", "image_details": {{"format": "png", "width": 640, "height": 480}}, "label": "dog"}}',
+        f'{{"image_url": "{base}images/{a(1)}.png", "image_details": {{"format": "png", "width": 640, "height": 480}}, "label": "cat"}}',
+        f'{{"image_url": "{base}images/{a(2)}.png", "image_details": {{"format": "png", "width": 640, "height": 480}}, "label": "cat"}}',
+        f'{{"image_url": "{base}images/{a(3)}.jpg", "image_details": {{"format": "jpg", "width": 800, "height": 600}}, "label": "cat"}}',
+        f'{{"image_url": "{base}images/{a(4)}.png", "image_details": {{"format": "png", "width": 640, "height": 480}}, "label": "dog"}}',
+        f'{{"image_url": "{base}images/{a(5)}.png", "image_details": {{"format": "png", "width": 640, "height": 480}}, "label": "dog"}}',
     ]
     assert not (out / "validation").exists()
     assert sorted(p.name for p in (out / "images").iterdir()) == [
@@ -39,11 +43,12 @@ def test_multiclass_jsonl_is_exact_and_negative_only_images_are_dropped(projects
 
 def test_multilabel_labels_are_sorted_lists(projects, export):
     _, out = export(ML_ID, split=0)
+    base = out.resolve().as_uri() + "/"
     records = [json.loads(x) for x in lines(out / "train" / "annotations.jsonl")]
     assert [(r["image_url"], r["label"]) for r in records] == [
-        (f"../images/{img_id('bb', 1)}.png", ["red", "round"]),
-        (f"../images/{img_id('bb', 2)}.png", ["round"]),
-        (f"../images/{img_id('bb', 3)}.png", ["boxed", "red"]),
+        (f"{base}images/{img_id('bb', 1)}.png", ["red", "round"]),
+        (f"{base}images/{img_id('bb', 2)}.png", ["round"]),
+        (f"{base}images/{img_id('bb', 3)}.png", ["boxed", "red"]),
     ]
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["task"] == "image_classification_multilabel"
@@ -53,21 +58,21 @@ def test_multilabel_labels_are_sorted_lists(projects, export):
 
 
 def test_detection_boxes_map_left_top_width_height_clamped_and_negatives_become_background(projects, export):
-    _, out = export("parking", split=0, image_url_prefix="azureml://datastores/ds/paths/cv/parking")
+    _, out = export("parking", split=0, datastore_uri=DS + "/cv/parking")
     records = [json.loads(x) for x in lines(out / "train" / "annotations.jsonl")]
     c = lambda n: img_id("cc", n)  # noqa: E731
     assert records == [
-        {"image_url": f"azureml://datastores/ds/paths/cv/parking/images/{c(1)}.png",
+        {"image_url": f"{DS}/cv/parking/images/{c(1)}.png",
          "image_details": {"format": "png", "width": 640, "height": 480},
          "label": [{"label": "car", "topX": 0.1, "topY": 0.2, "bottomX": 0.4, "bottomY": 0.6, "isCrowd": 0},
                    {"label": "person", "topX": 0.7, "topY": 0.5, "bottomX": 1.0, "bottomY": 1.0, "isCrowd": 0}]},
-        {"image_url": f"azureml://datastores/ds/paths/cv/parking/images/{c(2)}.png",
+        {"image_url": f"{DS}/cv/parking/images/{c(2)}.png",
          "image_details": {"format": "png", "width": 640, "height": 480}, "label": []},
-        {"image_url": f"azureml://datastores/ds/paths/cv/parking/images/{c(3)}.png",
+        {"image_url": f"{DS}/cv/parking/images/{c(3)}.png",
          "image_details": {"format": "png", "width": 640, "height": 480},
          "label": [{"label": "car", "topX": 0.0, "topY": 0.0, "bottomX": 0.2, "bottomY": 0.5, "isCrowd": 0}]},
         # its only box lies right of the image (left 1.2): nothing is left after clamping
-        {"image_url": f"azureml://datastores/ds/paths/cv/parking/images/{c(4)}.jpg",
+        {"image_url": f"{DS}/cv/parking/images/{c(4)}.jpg",
          "image_details": {"format": "jpg", "width": 640, "height": 480}, "label": []},
     ]
     manifest = json.loads((out / "manifest.json").read_text())
@@ -127,8 +132,9 @@ def test_manifest_records_project_tags_counts_checksums_and_the_published_models
         {"tag": "dog", "tag_id": "t-dog", "precision": 0.9, "recall": 0.8, "average_precision": 0.85}]
     perf_calls = service.calls(r"/iterations/it-2/performance$")
     assert [c["query"] for c in perf_calls] == [{"threshold": "0.5"}]
+    base = out.resolve().as_uri() + "/"
     untagged = [json.loads(x) for x in lines(out / "untagged" / "annotations.jsonl")]
-    assert untagged == [{"image_url": f"../images/{img_id('aa', 7)}.png",
+    assert untagged == [{"image_url": f"{base}images/{img_id('aa', 7)}.png",
                          "image_details": {"format": "png", "width": 320, "height": 240}}]
     readme = (out / "README.md").read_text()
     assert "task: image_classification\n" in readme and "automl.image_classification(" in readme
@@ -163,7 +169,7 @@ def test_429_and_5xx_are_retried_honouring_retry_after(projects, export, service
 def test_http_date_retry_after_is_converted_to_seconds():
     import httpx
 
-    from cvmigrate.export.client import retry_after_seconds
+    from cvmigrate.customvision.http import retry_after_seconds
 
     response = httpx.Response(429, headers={"Retry-After": "Sat, 21 Nov 2026 08:00:30 GMT"})
     import datetime as dt

@@ -23,7 +23,9 @@ def blob_gets(service) -> int:
 
 
 def dataset_files(out: Path) -> dict[str, bytes]:
-    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*"))
+    """Every file but the manifest, with the folder's own file:// URI (local layout) replaced by OUT/."""
+    base = out.resolve().as_uri().encode()
+    return {p.relative_to(out).as_posix(): p.read_bytes().replace(base, b"OUT") for p in sorted(out.rglob("*"))
             if p.is_file() and p.name != "manifest.json"}
 
 

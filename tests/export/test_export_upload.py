@@ -1,71 +1,21 @@
 """`--upload` against Azurite (the Azure Storage emulator from npm, pinned in package.json), started on a free
-loopback port with a temporary workspace and stopped after the test. Production uses DefaultAzureCredential;
+loopback port with a temporary workspace and stopped after the test (fixture in conftest.py). Production uses DefaultAzureCredential;
 here the credential is the emulator's well-known development account key."""
 from __future__ import annotations
 
-import shutil
-import socket
-import subprocess
-import time
-from pathlib import Path
-
 import pytest
 
+from azurite_server import credential
 from cv_projects import img_id
 
-REPO = Path(__file__).resolve().parents[2]
-AZURITE_BLOB = REPO / "node_modules" / "azurite" / "dist" / "src" / "blob" / "main.js"
-ACCOUNT = "devstoreaccount1"
-# Azurite's published, well-known development key (not a secret).
-ACCOUNT_KEY = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture
-def azurite(tmp_path):
-    node = shutil.which("node")
-    assert node and AZURITE_BLOB.is_file(), "Azurite is missing: run `npm ci` (make test does)"
-    port = free_port()
-    workspace = tmp_path / "azurite"
-    workspace.mkdir()
-    proc = subprocess.Popen([node, str(AZURITE_BLOB), "--blobHost", "127.0.0.1", "--blobPort", str(port),
-                             "--location", str(workspace), "--silent", "--skipApiVersionCheck", "--loose"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    deadline = time.monotonic() + 20
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            break
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                pytest.fail(f"Azurite did not start: {proc.stderr.read().decode()[-2000:]}")
-            time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}/{ACCOUNT}"
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
-
-
-def credential():
-    from azure.core.credentials import AzureNamedKeyCredential
-
-    return AzureNamedKeyCredential(ACCOUNT, ACCOUNT_KEY)
-
+DS = ("azureml://subscriptions/5e4f8a3c-0000-4000-8000-000000000000/resourcegroups/rg-ml/workspaces/ws-ml/"
+      "datastores/automldata/paths/cv/parking")
 
 def test_upload_copies_the_export_folder_and_a_rerun_uploads_nothing_new(projects, export, azurite):
     from azure.storage.blob import ContainerClient
 
     url = f"{azurite}/automl-data/cv/parking"
-    result, out = export("parking", split=0, upload=url, upload_credential=credential())
+    result, out = export("parking", split=0, upload=url, upload_credential=credential(), datastore_uri=DS)
     local = {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*")
              if p.is_file() and not p.name.startswith(".")}
     assert sorted(local) == sorted(
@@ -83,7 +33,7 @@ def test_upload_copies_the_export_folder_and_a_rerun_uploads_nothing_new(project
     import hashlib
     assert png.metadata["sha256"] == hashlib.sha256(local[f"images/{img_id('cc', 1)}.png"]).hexdigest()
 
-    again, _ = export("parking", split=0, upload=url, upload_credential=credential())
+    again, _ = export("parking", split=0, upload=url, upload_credential=credential(), datastore_uri=DS)
     assert (again.uploaded, again.upload_skipped) == (0, 8)
     container.close()
 

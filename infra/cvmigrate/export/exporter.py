@@ -1,34 +1,38 @@
 """The export itself: read the project through the Training API, download the images, write the AutoML
-dataset (train/ and validation/ with annotations.jsonl + MLTable), manifest.json and README.md, and
-optionally upload the folder.
+dataset (train/ and validation/ with annotations.jsonl + MLTable), manifest.json and README.md, optionally the
+trained model (``--model``), and optionally upload the folder.
 
-Order matters for safety: everything that can be checked cheaply (key, endpoint, project, counts, listing
-reconciliation) is checked before the first image is fetched, and the dataset files are written only after
-every image is on disk and the counts reconcile.
+Order matters for safety: everything that can be checked cheaply (key, endpoint, project, tag names, image IDs,
+counts, listing reconciliation, whether the model can be exported) is checked before the first image is
+fetched, and the dataset files are written only after every image is on disk and the counts reconcile. Every
+file is written under ``--out``: image and model file names come only from validated GUIDs and an allow-list.
 """
 from __future__ import annotations
 
 import datetime as dt
 import json
 import sys
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Optional
 
 from .. import __version__
-from .client import ServiceError, TrainingClient, is_uuid
+from ..customvision import TrainingClient
+from ..customvision.platforms import DEFAULT_PLATFORM
 from .errors import ExportError, ReconciliationError
 from .files import write_json_atomic, write_jsonl_atomic, write_text_atomic
 from .imagestore import JOURNAL, ImageStore, StoredImage, download_all
 from .mapping import DETECTION, MULTICLASS, MULTILABEL, map_image, record, task_type
-from .mltable import ANNOTATIONS, write_mltable
+from .mltable import ANNOTATIONS, datastore_base, local_base, write_mltable
+from .model import check_platform, choose_iteration, export_model
+from .source import fetch_with_fresh_urls, legacy_model, list_images, resolve_project
 from .split import counts_per_tag, stratified_split
+from .tagmap import read_tag_map, renamed_tags
 
 MANIFEST = "manifest.json"
-MANIFEST_VERSION = 1
-# The Custom Vision portal's default thresholds for the scores it shows (probability 50 %, overlap 30 %).
-PERFORMANCE_THRESHOLD = 0.5
-OVERLAP_THRESHOLD = 0.3
+MANIFEST_VERSION = 2
+DEFAULT_CONCURRENCY = 16
 NEGATIVE_POLICY = {
     MULTICLASS: "images tagged only with a Negative tag are dropped (AutoML classification has no 'none' class)",
     MULTILABEL: "images tagged only with a Negative tag are dropped (AutoML classification has no 'none' class)",
@@ -45,12 +49,21 @@ class ExportOptions:
     split: float = 0.2
     seed: int = 0
     include_untagged: bool = False
-    image_url_prefix: Optional[str] = None
+    datastore_uri: Optional[str] = None
     upload: Optional[str] = None
-    concurrency: int = 8
+    concurrency: int = DEFAULT_CONCURRENCY
     progress: bool = True
+    merge_case: bool = False
+    tag_map: Optional[Path] = None
+    model: bool = False
+    platform: str = DEFAULT_PLATFORM
+    flavor: Optional[str] = None
+    iteration: Optional[str] = None
+    model_timeout: float = 900.0
+    poll_interval: float = 10.0      # the docs' sample polls GetExports every 10 s
     upload_credential: Any = None
     sleep: Optional[Callable[[float], None]] = None
+    clock: Callable[[], float] = time.monotonic
     now: Optional[Callable[[], dt.datetime]] = None
     page_size: int = 256
 
@@ -68,6 +81,9 @@ class ExportResult:
     downloaded: int
     reused: int
     retries: int
+    throttled: int = 0
+    smallest_window: int = 0
+    model: Optional[dict] = None
     uploaded: Optional[int] = None
     upload_skipped: Optional[int] = None
     manifest: dict = field(default_factory=dict, repr=False)
@@ -78,101 +94,18 @@ def run_export(opts: ExportOptions) -> ExportResult:
         raise ExportError(f"--split {opts.split} must be at least 0 and below 1 (the validation fraction)")
     if opts.concurrency < 1:
         raise ExportError(f"--concurrency {opts.concurrency} must be 1 or more")
-    prefix = opts.image_url_prefix
-    if prefix is not None and not prefix.endswith("/"):
-        prefix += "/"
+    if opts.upload and not opts.datastore_uri:
+        raise ExportError("--upload needs --datastore-uri (where the uploaded folder is in the Azure ML datastore), "
+                          "so that the uploaded tables point at the uploaded images, not at file:// paths here")
+    base = datastore_base(opts.datastore_uri) if opts.datastore_uri else local_base(opts.out)
+    if opts.model:
+        check_platform(opts.platform, opts.flavor)
+    tag_map = read_tag_map(opts.tag_map) if opts.tag_map else None
     kwargs: dict[str, Any] = {"max_connections": max(4, opts.concurrency)}
     if opts.sleep is not None:
         kwargs["sleep"] = opts.sleep
     with TrainingClient(opts.endpoint, opts.key, **kwargs) as client:
-        return _export(client, opts, prefix)
-
-
-# --- reading the project ---------------------------------------------------------------------------------
-
-def resolve_project(client: TrainingClient, project: str) -> dict:
-    """GetProject for an ID, else the GetProjects entry whose name matches (exactly, then ignoring case)."""
-    if is_uuid(project):
-        try:
-            return client.get_project(project)
-        except ServiceError as exc:
-            if exc.status == 404 or exc.code == "NotFoundProject":
-                raise ExportError(f"project {project} not found at {client.endpoint}" + _known(client)) from None
-            raise
-    projects = client.get_projects()
-    matches = [p for p in projects if p.get("name") == project]
-    if not matches:
-        matches = [p for p in projects if str(p.get("name", "")).lower() == project.lower()]
-    if not matches:
-        raise ExportError(f"no project named {project!r} at {client.endpoint}" + _known(client, projects))
-    if len(matches) > 1:
-        ids = ", ".join(p["id"] for p in matches)
-        raise ExportError(f"{len(matches)} projects are named {project!r} ({ids}); pass --project <ID>")
-    return matches[0]
-
-
-def _known(client: TrainingClient, projects: Optional[list[dict]] = None) -> str:
-    if projects is None:
-        try:
-            projects = client.get_projects()
-        except ExportError:
-            return ""
-    if not projects:
-        return " (the resource has no projects: is this the right training resource?)"
-    listed = ", ".join(f"{p.get('name')!r} ({p.get('id')})" for p in projects[:10])
-    return f"; projects there: {listed}" + (" ..." if len(projects) > 10 else "")
-
-
-IMAGE_KEYS = ("id", "width", "height", "originalImageUri")
-TAG_KEYS = ("tagId", "tagName")
-REGION_KEYS = ("tagId", "tagName", "left", "top", "width", "height")
-
-
-def slim(image: dict) -> dict:
-    """Only what the export uses: the thumbnail/resized SAS URLs and metadata would triple the memory held
-    for a large project."""
-    out = {k: image.get(k) for k in IMAGE_KEYS}
-    out["tags"] = [{k: t.get(k) for k in TAG_KEYS} for t in image.get("tags") or []]
-    out["regions"] = [{k: r.get(k) for k in REGION_KEYS} for r in image.get("regions") or []]
-    return out
-
-
-def list_images(client: TrainingClient, project_id: str, tagged: bool, page_size: int) -> dict[str, dict]:
-    images: dict[str, dict] = {}
-    for page in client.iter_images(project_id, tagged, page_size):
-        for image in page:
-            images[str(image["id"])] = slim(image)
-    return images
-
-
-def legacy_model(client: TrainingClient, project_id: str, task: str, tags: dict[str, dict]) -> dict:
-    """The published iteration (the latest one trained, if several are published; else the latest completed
-    iteration) and its precision/recall/AP per tag: the bar the replacement must beat."""
-    iterations = client.get_iterations(project_id)
-    published = [it for it in iterations if it.get("publishName")]
-    completed = [it for it in iterations if it.get("status") == "Completed"]
-    pool = published or completed
-    if not pool:
-        return {"iteration": None, "note": "the project has no trained iteration", "per_tag": None}
-    chosen = max(pool, key=lambda it: (str(it.get("trainedAt") or ""), str(it.get("lastModified") or "")))
-    overlap = OVERLAP_THRESHOLD if task == DETECTION else None
-    iteration = {k: chosen.get(k) for k in ("id", "name", "status", "trainedAt", "publishName", "domainId",
-                                            "classificationType", "trainingType")}
-    out: dict[str, Any] = {"iteration": iteration, "published": bool(chosen.get("publishName")),
-                           "threshold": PERFORMANCE_THRESHOLD, "overlap_threshold": overlap}
-    try:
-        perf = client.get_iteration_performance(project_id, chosen["id"], PERFORMANCE_THRESHOLD, overlap)
-    except ServiceError as exc:
-        out.update(per_tag=None, note=f"GetIterationPerformance failed: {exc.code or exc.status} {exc.service_message}")
-        return out
-    per_tag = [{"tag": t.get("name") or tags.get(t.get("id"), {}).get("name"), "tag_id": t.get("id"),
-                "precision": t.get("precision"), "recall": t.get("recall"),
-                "average_precision": t.get("averagePrecision")}
-               for t in perf.get("perTagPerformance") or []]
-    per_tag.sort(key=lambda t: str(t["tag"]))
-    out.update(precision=perf.get("precision"), recall=perf.get("recall"),
-               average_precision=perf.get("averagePrecision"), per_tag=per_tag)
-    return out
+        return _export(client, opts, base, tag_map)
 
 
 # --- the output folder -------------------------------------------------------------------------------------
@@ -202,13 +135,19 @@ def _now(opts: ExportOptions) -> str:
     return moment.astimezone(dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
-def _export(client: TrainingClient, opts: ExportOptions, prefix: Optional[str]) -> ExportResult:
+def _export(client: TrainingClient, opts: ExportOptions, base: str,
+            tag_map: Optional[dict[str, str]]) -> ExportResult:
     project = resolve_project(client, opts.project)
     project_id = str(project["id"])
     settings = project.get("settings") or {}
     domain = client.get_domain(settings["domainId"])
     task = task_type(domain, settings)
-    tags = {str(t["id"]): t for t in client.get_tags(project_id)}
+    label = f"{project.get('name')!r} ({project_id})"
+    service_tags = {str(t["id"]): t for t in client.get_tags(project_id)}
+    tags, renames = renamed_tags(service_tags, opts.merge_case, tag_map, label)
+    iterations = client.get_iterations(project_id)
+    model_iteration = (choose_iteration(iterations, opts.iteration, domain, opts.platform, label)
+                       if opts.model else None)
     tagged_count = client.get_tagged_image_count(project_id)
     untagged_count = client.get_untagged_image_count(project_id) if opts.include_untagged else None
     if tagged_count == 0:
@@ -219,14 +158,14 @@ def _export(client: TrainingClient, opts: ExportOptions, prefix: Optional[str]) 
     previous = _previous_manifest(out, project_id)
     out.mkdir(parents=True, exist_ok=True)
 
-    tagged = list_images(client, project_id, True, opts.page_size)
+    tagged = list_images(client, project_id, True, opts.page_size, label)
     if len(tagged) != tagged_count:
         raise ReconciliationError(
             f"GetTaggedImageCount says {tagged_count} tagged images but GetTaggedImages listed {len(tagged)}; "
             "was the project edited during the export? Run it again when labelling has stopped")
     untagged: dict[str, dict] = {}
     if opts.include_untagged:
-        untagged = list_images(client, project_id, False, opts.page_size)
+        untagged = list_images(client, project_id, False, opts.page_size, label)
         if len(untagged) != untagged_count:
             raise ReconciliationError(
                 f"GetUntaggedImageCount says {untagged_count} untagged images but GetUntaggedImages listed "
@@ -236,7 +175,7 @@ def _export(client: TrainingClient, opts: ExportOptions, prefix: Optional[str]) 
             raise ReconciliationError(f"{len(overlap)} images are listed as both tagged and untagged")
 
     mapped = {image_id: map_image(image, task, tags) for image_id, image in tagged.items()}
-    legacy = legacy_model(client, project_id, task, tags)
+    legacy = legacy_model(client, project_id, task, tags, iterations)
 
     header = {
         "manifest_version": MANIFEST_VERSION,
@@ -250,21 +189,23 @@ def _export(client: TrainingClient, opts: ExportOptions, prefix: Optional[str]) 
         "task": task,
         "negative_policy": NEGATIVE_POLICY[task],
         "split": {"fraction": opts.split, "seed": opts.seed, "method": "stratified"},
-        "image_url_prefix": prefix,
+        "image_urls": {"layout": "datastore" if opts.datastore_uri else "local", "base": base},
         "tags": {tid: {"name": t.get("name"), "type": t.get("type"), "image_count": t.get("imageCount")}
-                 for tid, t in sorted(tags.items(), key=lambda kv: str(kv[1].get("name")))},
+                 for tid, t in sorted(service_tags.items(), key=lambda kv: str(kv[1].get("name")))},
+        "tag_renames": renames,
     }
 
     # --- images ---
     store = ImageStore(out)
     wanted = {**{i: img for i, img in tagged.items() if not mapped[i].dropped}, **untagged}
     reused = store.verified(store.recorded(previous.get("images") or {}), wanted)
-    store.remove_stale(set(reused))
+    store.remove_stale({s.file for s in reused.values()})
     stored: dict[str, StoredImage] = dict(reused)
     todo = [(i, str(wanted[i].get("originalImageUri") or "")) for i in sorted(wanted) if i not in reused]
     missing_uri = [i for i, uri in todo if not uri]
     if missing_uri:
-        raise ExportError(f"{len(missing_uri)} images have no originalImageUri (first: {missing_uri[0]})")
+        raise ExportError(f"project {label}: {len(missing_uri)} images have no originalImageUri "
+                          f"(first: image {missing_uri[0]})")
 
     def save_partial() -> None:
         write_json_atomic(out / MANIFEST, {**header, "images": {i: s.as_manifest() for i, s in sorted(stored.items())}})
@@ -275,8 +216,10 @@ def _export(client: TrainingClient, opts: ExportOptions, prefix: Optional[str]) 
     bar = tqdm(total=len(wanted), initial=len(reused), unit="img", desc="images", file=sys.stderr,
                disable=not opts.progress or not todo, dynamic_ncols=True)
     try:
-        download_all(store, lambda uri, dest: client.download_image(project_id, uri, dest), todo,
-                     opts.concurrency, lambda s: (stored.__setitem__(s.image_id, s), bar.update(1)))
+        window = download_all(
+            store, lambda image_id, uri, dest: fetch_with_fresh_urls(client, project_id, image_id, uri, dest),
+            todo, opts.concurrency, lambda s: (stored.__setitem__(s.image_id, s), bar.update(1)), label,
+            lambda: client.stats.throttled)
     except BaseException:
         store.close()
         save_partial()  # everything fetched so far is resumable from the manifest too
@@ -300,7 +243,7 @@ def _export(client: TrainingClient, opts: ExportOptions, prefix: Optional[str]) 
 
     def url_of(image_id: str) -> str:
         rel = stored[image_id].file
-        return f"{prefix}{rel}" if prefix is not None else f"../{rel}"
+        return base + rel
 
     def records(ids: list[str]) -> list[dict]:
         return [record(url_of(i), stored[i].format, tagged[i].get("width"), tagged[i].get("height"), labels[i])
@@ -324,6 +267,12 @@ def _export(client: TrainingClient, opts: ExportOptions, prefix: Optional[str]) 
             record(url_of(i), stored[i].format, untagged[i].get("width"), untagged[i].get("height"), None)
             for i in sorted(untagged)])
 
+    model = None
+    if model_iteration is not None:
+        model = export_model(client, project_id, model_iteration, opts.platform, opts.flavor, out,
+                             timeout=opts.model_timeout, poll_interval=opts.poll_interval,
+                             sleep=opts.sleep or time.sleep, clock=opts.clock)
+
     split_of = {**{i: "train" for i in train_ids}, **{i: "validation" for i in val_ids},
                 **{i: "untagged" for i in untagged}}
     manifest = {
@@ -338,6 +287,7 @@ def _export(client: TrainingClient, opts: ExportOptions, prefix: Optional[str]) 
                         "validation": counts_per_tag(labels[i] for i in val_ids)},
         },
         "legacy_model": legacy,
+        "model": model,
         "images": {i: {**stored[i].as_manifest(), "split": split_of[i]} for i in sorted(stored)},
     }
     write_json_atomic(out / MANIFEST, manifest)
@@ -349,7 +299,9 @@ def _export(client: TrainingClient, opts: ExportOptions, prefix: Optional[str]) 
     result = ExportResult(out=out, task=task, project_id=project_id, project_name=str(project.get("name")),
                           train=len(train_ids), validation=len(val_ids), untagged=len(untagged),
                           dropped_negative=dropped_negative, downloaded=len(todo), reused=len(reused),
-                          retries=client.stats.retries, manifest=manifest)
+                          retries=client.stats.retries, throttled=client.stats.throttled,
+                          smallest_window=window.smallest if todo else opts.concurrency, model=model,
+                          manifest=manifest)
     if opts.upload:
         from .upload import upload_folder
 

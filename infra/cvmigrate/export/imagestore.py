@@ -4,12 +4,20 @@ Each image is streamed to ``images/.<imageId>.part`` and renamed to ``images/<im
 then one line goes to the journal (``DIR/.cvmigrate-export.journal``). A re-run trusts an image only if the
 journal or the previous manifest records its sha256 and the file on disk still hashes to it; everything else
 is fetched again. The journal makes an interrupted run lose nothing that finished.
+
+File names come only from image IDs validated as GUIDs (customvision.ids), lower-cased; a recorded entry whose
+file is not exactly ``images/<guid>.<known ext>`` is ignored, and the stale-file cleanup deletes only files of
+exactly that shape (or our ``.part`` leftovers) that no kept image owns — nothing else in ``images/``.
+
+Downloads run with at most ``concurrency`` in flight; when the service throttles (429), the window halves and
+then grows back by one per window of successful downloads (additive increase, multiplicative decrease).
 """
 from __future__ import annotations
 
 import hashlib
 import json
 import os
+import re
 import threading
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
@@ -17,10 +25,16 @@ from pathlib import Path
 from typing import Callable, Iterable, Optional
 from urllib.parse import urlsplit
 
+from ..customvision.client import Downloaded
+from ..customvision.errors import TrainingApiError
+from ..customvision.ids import GUID, image_file_stem
 from .errors import ExportError
 
 JOURNAL = ".cvmigrate-export.journal"
 KNOWN_EXTENSIONS = {"jpg", "jpeg", "png", "bmp", "gif", "tif", "tiff", "webp", "jpe", "jfif"}
+OUR_FILE = re.compile(rf"(?P<stem>{GUID.pattern})\.(?P<ext>[a-z]+)")
+OUR_PART = re.compile(rf"\.(?P<stem>{GUID.pattern})\.part")
+Download = Callable[[str, str, Path], Downloaded]   # (image id, uri, destination)
 
 
 @dataclass(frozen=True)
@@ -92,7 +106,8 @@ class ImageStore:
         ok: dict[str, StoredImage] = {}
         for image_id in wanted:
             entry = entries.get(image_id)
-            if not entry:
+            if not entry or entry.get("file") != f"images/{image_id.lower()}.{entry.get('format')}" \
+                    or entry.get("format") not in KNOWN_EXTENSIONS:
                 continue
             path = self.root / entry["file"]
             try:
@@ -104,31 +119,40 @@ class ImageStore:
         return ok
 
     def remove_stale(self, keep: set[str]) -> int:
-        """Delete images (and leftover .part files) of images no longer in the project."""
+        """Delete our image files (``<guid>.<ext>``) that no kept image owns and every ``.<guid>.part``
+        leftover; ``keep`` holds the exact relative names (``images/<guid>.<ext>``) to keep."""
         removed = 0
         for path in self.images_dir.iterdir():
             name = path.name
-            image_id = name[1:].split(".", 1)[0] if name.startswith(".") else name.split(".", 1)[0]
-            if name.startswith(".") and name.endswith(".part"):
+            if OUR_PART.fullmatch(name):
                 path.unlink(missing_ok=True)
-            elif image_id not in keep:
+            elif OUR_FILE.fullmatch(name) and f"images/{name}" not in keep and path.is_file():
                 path.unlink(missing_ok=True)
                 removed += 1
         return removed
 
     # --- download ------------------------------------------------------------------------------------
 
-    def fetch(self, download: Callable[[str, Path], tuple[str, int, bytes]], image_id: str,
-              uri: str) -> StoredImage:
-        tmp = self.images_dir / f".{image_id}.part"
-        sha, size, head = download(uri, tmp)
-        fmt = sniff_format(head, uri)
+    def fetch(self, download: Download, image_id: str, uri: str, project: str) -> StoredImage:
+        """Download one image; any failure is re-raised as one line naming the project and the image."""
+        stem = image_file_stem(image_id, project)
+        tmp = self.images_dir / f".{stem}.part"
+        try:
+            got = download(image_id, uri, tmp)
+        except (TrainingApiError, ExportError) as exc:
+            tmp.unlink(missing_ok=True)
+            raise ExportError(f"project {project}, image {image_id}: {exc}") from None
+        except OSError as exc:
+            tmp.unlink(missing_ok=True)
+            raise ExportError(f"project {project}, image {image_id}: cannot write {tmp}: {exc.strerror}") from None
+        fmt = sniff_format(got.head, uri)
         if fmt is None:
             tmp.unlink(missing_ok=True)
-            raise ExportError(f"image {image_id}: the service returned bytes that are not a known image format")
-        rel = f"images/{image_id}.{fmt}"
+            raise ExportError(f"project {project}, image {image_id}: the service returned bytes that are not a "
+                              "known image format")
+        rel = f"images/{stem}.{fmt}"
         os.replace(tmp, self.root / rel)
-        stored = StoredImage(image_id, rel, sha, size, fmt)
+        stored = StoredImage(image_id, rel, got.sha256, got.size, fmt)
         self._append_journal(stored)
         return stored
 
@@ -152,34 +176,60 @@ class ImageStore:
         self.journal_path.unlink(missing_ok=True)
 
 
-def download_all(store: ImageStore, download: Callable[[str, Path], tuple[str, int, bytes]],
-                 todo: list[tuple[str, str]], concurrency: int,
-                 on_done: Callable[[StoredImage], None]) -> dict[str, StoredImage]:
-    """Fetch (image id, uri) pairs with at most ``concurrency`` in flight. The first failure stops the
-    run after the downloads already in flight finish (they are journaled, so a re-run keeps them)."""
-    done: dict[str, StoredImage] = {}
+class Window:
+    """Additive-increase / multiplicative-decrease limit on downloads in flight, driven by 429 counts."""
+
+    def __init__(self, ceiling: int, throttled: Callable[[], int]):
+        self.ceiling = max(1, ceiling)
+        self.size = self.ceiling
+        self.smallest = self.ceiling
+        self._throttled = throttled
+        self._seen = throttled()
+        self._successes = 0
+
+    def after_completion(self) -> None:
+        now = self._throttled()
+        if now > self._seen:
+            self._seen = now
+            self.size = max(1, self.size // 2)
+            self.smallest = min(self.smallest, self.size)
+            self._successes = 0
+            return
+        self._successes += 1
+        if self._successes >= self.size and self.size < self.ceiling:
+            self.size += 1
+            self._successes = 0
+
+
+def download_all(store: ImageStore, download: Download, todo: list[tuple[str, str]], concurrency: int,
+                 on_done: Callable[[StoredImage], None], project: str,
+                 throttled: Callable[[], int] = lambda: 0) -> Window:
+    """Fetch (image id, uri) pairs with at most ``concurrency`` in flight (fewer while throttled). The first
+    failure stops the run after the downloads already in flight finish (they are journaled, so a re-run keeps
+    them). Returns the window, whose ``smallest`` shows how far throttling pushed it down."""
+    window = Window(concurrency, throttled)
     pending: set[Future] = set()
     failure: Optional[BaseException] = None
     items = iter(todo)
-    with ThreadPoolExecutor(max_workers=max(1, concurrency), thread_name_prefix="cvm-export") as pool:
+    with ThreadPoolExecutor(max_workers=window.ceiling, thread_name_prefix="cvm-export") as pool:
         while True:
-            while failure is None and len(pending) < max(1, concurrency) * 2:
+            while failure is None and len(pending) < window.size:
                 try:
                     image_id, uri = next(items)
                 except StopIteration:
                     break
-                pending.add(pool.submit(store.fetch, download, image_id, uri))
+                pending.add(pool.submit(store.fetch, download, image_id, uri, project))
             if not pending:
                 break
             finished, pending = wait(pending, return_when=FIRST_COMPLETED)
             for future in finished:
+                window.after_completion()
                 try:
                     stored = future.result()
                 except BaseException as exc:  # noqa: BLE001 - re-raised below, after in-flight work ends
                     failure = failure or exc
                     continue
-                done[stored.image_id] = stored
                 on_done(stored)
     if failure is not None:
         raise failure
-    return done
+    return window

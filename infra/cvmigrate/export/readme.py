@@ -61,15 +61,18 @@ def render(manifest: dict) -> str:
                   for t in legacy["per_tag"]]
     else:
         lines.append("The project has no trained iteration, so there are no legacy scores to compare against.")
+    model = manifest.get("model")
+    if model:
+        lines += ["", "## The exported model (offline fallback)", "",
+                  f"`{model['file']}`: {model['platform']}{' ' + model['flavor'] if model['flavor'] else ''} export "
+                  f"of iteration {model['iteration']['name']!r}, sha256 `{model['sha256']}`, {model['bytes']} bytes."
+                  + (" The service says a newer exporter version is available." if model["newer_version_available"]
+                     else "")]
     lines += [
         "",
         "## Train the replacement with Azure ML AutoML",
         "",
-        "`image_url` values are " + (f"under `{manifest['image_url_prefix']}`." if manifest["image_url_prefix"]
-                                     else "relative to the MLTable folders (`../images/...`). For a job in the "
-                                     "cloud, upload this folder to a datastore and export again with "
-                                     "`--image-url-prefix azureml://datastores/<datastore>/paths/<folder>/` "
-                                     "(the folder holding `images/`)."),
+        *image_url_lines(manifest["image_urls"]),
         "",
         "### Azure CLI (ml extension v2)",
         "",
@@ -133,3 +136,14 @@ def render(manifest: dict) -> str:
         "",
     ]
     return "\n".join(lines)
+
+
+def image_url_lines(urls: dict) -> list[str]:
+    if urls["layout"] == "datastore":
+        return [f"`image_url` values are long-form datastore URIs under `{urls['base']}`: upload this folder "
+                "there (or use `--upload`), and `mltable` / AutoML resolve every image."]
+    return [f"`image_url` values are local `file://` URIs under `{urls['base']}`, so `mltable.load()` opens "
+            "every image on this machine. For a job in the cloud, export again with `--datastore-uri "
+            "azureml://subscriptions/<sub>/resourcegroups/<rg>/workspaces/<ws>/datastores/<ds>/paths/<folder>` "
+            "(the folder that will hold `images/`) and upload the folder there (`--upload <container URL>`). "
+            "The short form `azureml://datastores/...` is resolved to null by `mltable`."]

@@ -1,24 +1,20 @@
-"""Client for the Custom Vision Training REST API v3.3 (basePath ``/customvision/v3.3/training``,
-key in the ``Training-Key`` header), reading only what an export needs.
+"""Client for the Custom Vision Training REST API v3.3 (basePath ``/customvision/v3.3/training``, key in the
+``Training-Key`` header), for the reads the export and the inventory need and the model export.
 
 Paths, query parameters and models follow azure-rest-api-specs
-``specification/cognitiveservices/data-plane/CustomVision/Training/stable/v3.3/Training.json``.
-Errors from the service are ``CustomVisionError`` bodies ``{"code": ..., "message": ...}``; the Cognitive
-Services gateway in front of it answers 401 with ``{"error": {"code": "401", "message": ...}}``. Both shapes
-are understood.
+``specification/cognitiveservices/data-plane/CustomVision/Training/stable/v3.3/Training.json``; every method
+names its operationId.
 
-429 and 5xx are retried, honouring ``Retry-After`` (seconds or an HTTP date). Image bytes come from
-``originalImageUri`` (a SAS URL on the service's storage) through a second HTTP client that never carries the
-training key, or through GetArtifact when the account uses a VNET and the URI is a relative path.
+429 and 5xx are retried, honouring ``Retry-After`` (seconds or an HTTP date). Image and model bytes come from
+SAS URLs on the service's storage through a second HTTP client that never carries the training key, or through
+GetArtifact when the account uses a VNET and the URI is a relative path. A 403/404 from a SAS URL raises
+ImageUrlUnavailable so the caller can ask for a fresh URL.
 """
 from __future__ import annotations
 
-import email.utils
 import hashlib
-import json
 import threading
 import time
-import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterator, Optional
@@ -26,95 +22,40 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from .errors import ExportError
+from .errors import ImageUrlUnavailable, ServiceError, TrainingApiError
+from .http import API_BASE, RETRY_STATUSES, backoff_seconds, error_body, normalise_endpoint, retry_after_seconds
 
-API_BASE = "/customvision/v3.3/training"
 PAGE_SIZE = 256                 # GetTaggedImages/GetUntaggedImages: "take ... limited to 256"
-RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+BY_IDS_LIMIT = 256              # GetImagesByIds: "imageIds ... Limited to 256"
 MAX_ATTEMPTS = 6
-MAX_RETRY_AFTER = 300.0         # never sleep longer than this on one Retry-After
 PREDICTION_KEY_HINT = (
     "the service rejected the training key (HTTP 401). This is usually a prediction key, or the key of "
     "another resource or region: use Key 1/Key 2 of the Custom Vision *Training* resource that --endpoint "
     "names (Azure portal > the training resource > Keys and Endpoint)")
 
 
-class ServiceError(ExportError):
-    """A non-retryable answer from the Training API, with the CustomVisionError code when there is one."""
-
-    def __init__(self, operation: str, status: int, code: str, message: str):
-        self.operation, self.status, self.code, self.service_message = operation, status, code, message
-        detail = f"{code}: {message}" if code else message
-        super().__init__(f"{operation} failed with HTTP {status}" + (f" ({detail})" if detail else ""))
-
-
-def error_body(response: httpx.Response) -> tuple[str, str]:
-    """(code, message) from a CustomVisionError body or the gateway's ``{"error": {...}}`` envelope."""
-    try:
-        body = response.json()
-    except (json.JSONDecodeError, UnicodeDecodeError, ValueError):
-        return "", response.text[:200].strip()
-    if isinstance(body, dict) and isinstance(body.get("error"), dict):
-        body = body["error"]
-    if isinstance(body, dict):
-        return str(body.get("code") or ""), str(body.get("message") or "")
-    return "", ""
-
-
-def retry_after_seconds(response: httpx.Response, now: Optional[float] = None) -> Optional[float]:
-    """Seconds to wait from a ``Retry-After`` header (delta-seconds or HTTP-date), None if absent/invalid."""
-    value = response.headers.get("Retry-After")
-    if not value:
-        return None
-    value = value.strip()
-    try:
-        return max(0.0, min(float(value), MAX_RETRY_AFTER))
-    except ValueError:
-        pass
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    delta = when.timestamp() - (time.time() if now is None else now)
-    return max(0.0, min(delta, MAX_RETRY_AFTER))
-
-
-def backoff_seconds(attempt: int) -> float:
-    """Wait before retry ``attempt`` (1-based) when the service gave no Retry-After."""
-    return min(0.5 * (2 ** (attempt - 1)), 30.0)
-
-
-def normalise_endpoint(endpoint: str) -> str:
-    """``https://<resource>.cognitiveservices.azure.com`` (or a regional endpoint) without a trailing path.
-
-    Plain http is accepted only for loopback hosts (local fakes): the key travels in a header."""
-    text = (endpoint or "").strip()
-    parts = urlsplit(text)
-    if parts.scheme not in ("https", "http") or not parts.netloc:
-        raise ExportError(f"--endpoint {endpoint!r} is not a URL; expected "
-                          "https://<training-resource>.cognitiveservices.azure.com")
-    if parts.scheme == "http" and parts.hostname not in ("127.0.0.1", "localhost", "::1"):
-        raise ExportError(f"--endpoint {endpoint!r} uses http; the training key must only travel over https")
-    path = parts.path.rstrip("/")
-    if path.lower().endswith(API_BASE):
-        path = path[: -len(API_BASE)]
-    return f"{parts.scheme}://{parts.netloc}{path}"
-
-
 @dataclass
 class TransferStats:
     retries: int = 0
     slept: float = 0.0
+    throttled: int = 0
+
+
+@dataclass(frozen=True)
+class Downloaded:
+    sha256: str
+    size: int
+    head: bytes     # first 16 bytes, for format sniffing
 
 
 class TrainingClient:
-    """Read-only Training API v3.3 client. Thread-safe (httpx.Client is); share one across workers."""
+    """Training API v3.3 client. Thread-safe (httpx.Client is); share one across workers."""
 
     def __init__(self, endpoint: str, key: str, *, timeout: float = 60.0,
                  sleep: Optional[Callable[[float], None]] = None, max_attempts: int = MAX_ATTEMPTS,
                  max_connections: int = 16):
         if not key:
-            raise ExportError("the training key is empty")
+            raise TrainingApiError("the training key is empty")
         self.endpoint = normalise_endpoint(endpoint)
         self.base_url = self.endpoint + API_BASE
         self._sleep = sleep or time.sleep
@@ -122,7 +63,7 @@ class TrainingClient:
         limits = httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_connections)
         self._api = httpx.Client(base_url=self.base_url, headers={"Training-Key": key},
                                  timeout=timeout, limits=limits)
-        # Image bytes live on the service's storage behind SAS URLs: never send the key there.
+        # Image and model bytes live on the service's storage behind SAS URLs: never send the key there.
         self._blob = httpx.Client(timeout=timeout, limits=limits, follow_redirects=True)
         self._reached = False
         self.stats = TransferStats()
@@ -150,17 +91,20 @@ class TrainingClient:
                 # Until the endpoint has answered once, a transport error means a wrong endpoint:
                 # fail fast instead of backing off for a minute.
                 if not self._reached:
-                    raise ExportError(
+                    raise TrainingApiError(
                         f"cannot reach {self.endpoint} ({type(exc).__name__}: {exc}); check --endpoint "
                         "(https://<training-resource>.cognitiveservices.azure.com or the region's endpoint)"
                     ) from None
                 if attempt >= self._max_attempts:
-                    raise ExportError(f"{operation}: {type(exc).__name__} after {attempt} attempts: {exc}") from None
+                    raise TrainingApiError(f"{operation}: {type(exc).__name__} after {attempt} attempts: {exc}") from None
                 self._wait(backoff_seconds(attempt))
                 continue
             self._reached = True
             if response.status_code in RETRY_STATUSES and attempt < self._max_attempts:
                 wait = retry_after_seconds(response)
+                if response.status_code == 429:
+                    with self._stats_lock:
+                        self.stats.throttled += 1
                 response.close()
                 self._wait(backoff_seconds(attempt) if wait is None else wait)
                 continue
@@ -172,36 +116,42 @@ class TrainingClient:
             self.stats.slept += seconds
         self._sleep(seconds)
 
-    def _get_json(self, operation: str, path: str, params: Optional[dict[str, Any]] = None) -> Any:
-        response = self._send(operation, lambda: self._api.get(path, params=params))
+    def _json(self, operation: str, method: str, path: str, params: Optional[dict[str, Any]] = None) -> Any:
+        response = self._send(operation, lambda: self._api.request(method, path, params=params))
         if response.status_code == 200:
             return response.json()
         self._raise(operation, response)
+
+    def _get_json(self, operation: str, path: str, params: Optional[dict[str, Any]] = None) -> Any:
+        return self._json(operation, "GET", path, params)
 
     def _raise(self, operation: str, response: httpx.Response) -> None:
         status = response.status_code
         code, message = error_body(response)
         if status == 401:
-            raise ExportError(PREDICTION_KEY_HINT + (f" [service said: {message}]" if message else ""))
+            raise TrainingApiError(PREDICTION_KEY_HINT + (f" [service said: {message}]" if message else ""))
         if status == 404 and not code.startswith("NotFound"):
-            raise ExportError(
+            raise TrainingApiError(
                 f"{self.endpoint} does not serve the Custom Vision Training API v3.3 (HTTP 404 on "
                 f"{operation}); check that --endpoint is the training resource's endpoint and its region")
         if status in RETRY_STATUSES:
-            raise ExportError(f"{operation} still failing after {self._max_attempts} attempts "
-                              f"(HTTP {status}{': ' + code if code else ''}{' ' + message if message else ''})")
+            raise TrainingApiError(f"{operation} still failing after {self._max_attempts} attempts "
+                                   f"(HTTP {status}{': ' + code if code else ''}{' ' + message if message else ''})")
         raise ServiceError(operation, status, code, message)
 
     # --- operations (operationIds from the v3.3 spec) ---------------------------------------------
+
+    def get_domains(self) -> list[dict]:
+        return self._get_json("GetDomains", "/domains")
+
+    def get_domain(self, domain_id: str) -> dict:
+        return self._get_json("GetDomain", f"/domains/{domain_id}")
 
     def get_projects(self) -> list[dict]:
         return self._get_json("GetProjects", "/projects")
 
     def get_project(self, project_id: str) -> dict:
         return self._get_json("GetProject", f"/projects/{project_id}")
-
-    def get_domain(self, domain_id: str) -> dict:
-        return self._get_json("GetDomain", f"/domains/{domain_id}")
 
     def get_tags(self, project_id: str) -> list[dict]:
         return self._get_json("GetTags", f"/projects/{project_id}/tags")
@@ -229,6 +179,14 @@ class TrainingClient:
                 return
             skip += len(page)
 
+    def get_images_by_ids(self, project_id: str, image_ids: list[str]) -> list[dict]:
+        """GetImagesByIds ``GET /projects/{projectId}/images/id?imageIds=a,b`` (csv, at most 256): the
+        images with freshly signed URLs."""
+        if not 0 < len(image_ids) <= BY_IDS_LIMIT:
+            raise ValueError(f"GetImagesByIds takes 1 to {BY_IDS_LIMIT} ids, not {len(image_ids)}")
+        return self._get_json("GetImagesByIds", f"/projects/{project_id}/images/id",
+                              {"imageIds": ",".join(image_ids)})
+
     def get_iterations(self, project_id: str) -> list[dict]:
         return self._get_json("GetIterations", f"/projects/{project_id}/iterations")
 
@@ -240,14 +198,23 @@ class TrainingClient:
         return self._get_json("GetIterationPerformance",
                               f"/projects/{project_id}/iterations/{iteration_id}/performance", params)
 
-    # --- image bytes --------------------------------------------------------------------------------
+    def get_exports(self, project_id: str, iteration_id: str) -> list[dict]:
+        return self._get_json("GetExports", f"/projects/{project_id}/iterations/{iteration_id}/export")
 
-    def download_image(self, project_id: str, uri: str, dest: Path) -> tuple[str, int, bytes]:
-        """Stream one original image into ``dest`` (truncated on every attempt).
+    def export_iteration(self, project_id: str, iteration_id: str, platform: str, flavor: Optional[str]) -> dict:
+        params = {"platform": platform, **({"flavor": flavor} if flavor else {})}
+        return self._json("ExportIteration", "POST", f"/projects/{project_id}/iterations/{iteration_id}/export",
+                          params)
 
-        Returns (sha256 hex, size in bytes, first 16 bytes for format sniffing)."""
+    # --- bytes from storage ---------------------------------------------------------------------------
+
+    def download_image(self, project_id: str, uri: str, dest: Path) -> Downloaded:
+        """Stream one original image into ``dest`` (truncated on every attempt)."""
+        return self.download(project_id, uri, dest, "download original image")
+
+    def download(self, project_id: str, uri: str, dest: Path, operation: str) -> Downloaded:
+        """Stream a SAS URL (or, for a relative path, GetArtifact) into ``dest`` with its sha256."""
         absolute = bool(urlsplit(uri).scheme)
-        operation = "download original image"
 
         def send() -> httpx.Response:
             if absolute:
@@ -264,8 +231,7 @@ class TrainingClient:
                 if response.status_code != 200:
                     response.read()
                     if response.status_code in (403, 404) and absolute:
-                        raise ExportError(f"an image URL returned HTTP {response.status_code}; its SAS token "
-                                          "may have expired: run the export again (it resumes)")
+                        raise ImageUrlUnavailable(response.status_code)
                     self._raise(operation, response)
                 digest = hashlib.sha256()
                 size = 0
@@ -280,18 +246,10 @@ class TrainingClient:
                 expected = response.headers.get("Content-Length")
                 if expected is not None and int(expected) != size:
                     raise httpx.ReadError(f"short read: {size} of {expected} bytes")
-                return digest.hexdigest(), size, head
+                return Downloaded(digest.hexdigest(), size, head)
             except (httpx.TransportError, httpx.StreamError) as exc:
                 if attempt >= self._max_attempts:
-                    raise ExportError(f"{operation}: {exc} after {attempt} attempts") from None
+                    raise TrainingApiError(f"{operation}: {exc} after {attempt} attempts") from None
                 self._wait(backoff_seconds(attempt))
             finally:
                 response.close()
-
-
-def is_uuid(text: str) -> bool:
-    try:
-        uuid.UUID(text)
-    except (ValueError, AttributeError, TypeError):
-        return False
-    return True
