@@ -12,7 +12,7 @@ from typing import Any, Callable, Optional
 
 import httpx
 
-from ..export.client import backoff_seconds, retry_after_seconds
+from ..customvision.http import backoff_seconds, retry_after_seconds
 
 RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 MAX_ATTEMPTS = 6
