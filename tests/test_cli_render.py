@@ -15,7 +15,7 @@ def test_render_writes_every_query_of_the_dev_stack(tmp_path, capsys):
     assert written == sorted(QUERY_NAMES)
     traffic = (tmp_path / "queries" / "legacy_traffic.kql").read_text()
     assert traffic.startswith("// legacy_traffic:") and "AzureDiagnostics\n| where TimeGenerated > ago(30d)" in traffic
-    assert "wrote 9 queries" in capsys.readouterr().out
+    assert f"wrote {len(QUERY_NAMES)} queries" in capsys.readouterr().out
 
 
 def test_render_rejects_a_bad_error_classes_file_in_one_line(tmp_path, capsys):

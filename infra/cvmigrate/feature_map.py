@@ -18,6 +18,7 @@ FEATURE_MAP_FILE = "feature_map.yaml"
 
 # Replacement keys a feature may be covered by: the workload `replacement:` sections of the stack config.
 REPLACEMENT_KEYS = ("automl", "foundry", "documentIntelligence", "face", "contentUnderstanding")
+ACCOUNT_KINDS = ("Prediction", "Training", "ImageAnalysis")
 
 _SEPARATORS = re.compile(r"[_\-\s]")
 
@@ -28,6 +29,7 @@ class Feature:
     aliases: tuple[str, ...]
     replacement: str
     covered_by: tuple[str, ...]
+    accounts: tuple[str, ...]       # legacy account kinds whose log names it in OperationName
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,20 @@ class FeatureMap:
             if feature.name == name:
                 return feature
         raise KeyError(name)
+
+    def log_rows(self, account_kind: str) -> list[dict[str, str]]:
+        """The rows of the query datatable that classifies ``account_kind`` calls by OperationName:
+        ``{alias, feature, destination, covered_by}``, alias normalised as the query normalises
+        OperationName (lower case, no ``-``, ``_`` or spaces), covered_by comma-separated."""
+        rows: dict[str, dict[str, str]] = {}
+        for feature in self.features:
+            if account_kind not in feature.accounts:
+                continue
+            for alias in feature.aliases:
+                key = _SEPARATORS.sub("", alias.lower())
+                rows.setdefault(key, {"alias": key, "feature": feature.name, "destination": feature.replacement,
+                                      "covered_by": ",".join(feature.covered_by)})
+        return sorted(rows.values(), key=lambda r: r["alias"])
 
     def resolve(self, word: str) -> Optional[Feature]:
         """The feature a name from code, a URL or a log refers to (``READ``, ``classify_image_url``,
@@ -77,6 +93,9 @@ def load_feature_map() -> FeatureMap:
         if unknown:
             raise FeatureMapError(f"{path}: features.{name}.coveredBy: unknown replacement {unknown[0]!r}; "
                                   f"use one of {', '.join(REPLACEMENT_KEYS)}")
+        accounts = tuple(entry.get("accounts") or ())
+        if any(kind not in ACCOUNT_KINDS for kind in accounts):
+            raise FeatureMapError(f"{path}: features.{name}.accounts: use only {', '.join(ACCOUNT_KINDS)}")
         aliases = tuple(str(a) for a in entry.get("aliases") or ())
         for alias in aliases:
             key = normalise(alias)
@@ -84,5 +103,5 @@ def load_feature_map() -> FeatureMap:
                 raise FeatureMapError(f"{path}: alias {alias!r} is listed under both {seen[key]} and {name}")
             seen[key] = name
         features.append(Feature(name=name, aliases=aliases, replacement=str(entry["replacement"]),
-                                covered_by=covered))
+                                covered_by=covered, accounts=accounts))
     return FeatureMap(features=tuple(features))

@@ -10,6 +10,7 @@ The parameters are a plain dict (the Jinja context). Keys:
 - ``thresholds``: camelCase keys of queries/thresholds.yaml, with the stack's overrides
 - ``windows``: lookbacks of the queries (queries/thresholds.yaml ``windows``)
 - ``error_classes``: ``[{class, statuses, range, hint}]`` in match order (queries/error_classes.yaml + override)
+- ``ia_features``: ``[{alias, feature, destination, covered_by}]``: queries/feature_map.yaml's ImageAnalysis aliases
 """
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ import yaml
 from ..config.alerts import THRESHOLD_RULES, Thresholds, query_windows, threshold_attr
 from ..config.model import StackConfig
 from ..config.replacement_refs import ReplacementRef, replacement_refs
+from ..feature_map import load_feature_map
 
 
 class ErrorClassesError(ValueError):
@@ -63,6 +65,7 @@ def build_params(cfg: StackConfig, *, refs: Optional[Sequence[ReplacementRef]] =
         "thresholds": thresholds_dict(thresholds),
         "windows": windows,
         "error_classes": list(error_classes) if error_classes is not None else load_error_classes(),
+        "ia_features": load_feature_map().log_rows("ImageAnalysis"),
     }
 
 
