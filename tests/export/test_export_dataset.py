@@ -77,7 +77,7 @@ def test_detection_boxes_map_left_top_width_height_clamped_and_negatives_become_
     ]
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["task"] == "image_object_detection"
-    assert manifest["counts"]["exported"] == {"train": 4, "validation": 0, "untagged": 0, "dropped_negative": 0,
+    assert manifest["counts"]["exported"] == {"train": 4, "validation": 0, "test": 0, "untagged": 0, "dropped_negative": 0,
                                               "dropped_boxes_outside_image": 1}
     assert manifest["legacy_model"]["overlap_threshold"] == 0.3
     assert "task: image_object_detection" in (out / "README.md").read_text()
@@ -115,11 +115,12 @@ def test_manifest_records_project_tags_counts_checksums_and_the_published_models
     # strata: cat n=3 -> floor(1.5 + .5) = 2 validation; dog n=2 -> floor(1 + .5) = 1
     assert m["counts"]["service"] == {"tagged": 6, "untagged": 1}
     assert m["counts"]["exported"]["train"] == 2 and m["counts"]["exported"]["validation"] == 3
-    assert m["counts"]["per_tag"] == {"train": {"cat": 1, "dog": 1}, "validation": {"cat": 2, "dog": 1}}
+    assert m["counts"]["per_tag"] == {"train": {"cat": 1, "dog": 1}, "validation": {"cat": 2, "dog": 1}, "test": {}}
     assert m["counts"]["exported"]["untagged"] == 1
     assert m["images"][img_id("aa", 3)] == {"file": f"images/{img_id('aa', 3)}.jpg",
                                             "sha256": sha(JPEG, img_id("aa", 3)), "bytes": len(JPEG) + 36,
-                                            "format": "jpg", "split": m["images"][img_id("aa", 3)]["split"]}
+                                            "format": "jpg", "split": m["images"][img_id("aa", 3)]["split"],
+                                            "created": "2024-05-01T00:03:00Z"}
     assert m["images"][img_id("aa", 7)]["split"] == "untagged"
     assert img_id("aa", 6) not in m["images"]          # negative-only, dropped, never downloaded
     assert set(m["images"]) == {img_id("aa", n) for n in (1, 2, 3, 4, 5, 7)}

@@ -39,6 +39,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--out", required=True, type=Path, metavar="DIR", help="output folder (empty, or a previous export to resume)")
     p.add_argument("--split", type=float, default=0.2, help="validation fraction, stratified by class (default 0.2)")
     p.add_argument("--seed", type=int, default=0, help="seed of the split (default 0)")
+    p.add_argument("--holdout-after", metavar="DATE|published",
+                   help="write a test split of the images created after DATE (or after the published iteration's "
+                        "trainedAt), kept out of train and validation, for `cvmigrate compare`")
     p.add_argument("--include-untagged", action="store_true",
                    help="also download untagged images (listed in untagged/, not used for training)")
     p.add_argument("--datastore-uri", metavar="URI",
@@ -101,8 +104,9 @@ def run(args: argparse.Namespace) -> int:
         upload_credential=cloud.credential() if args.upload else None,
         merge_case=args.merge_case, tag_map=args.tag_map, model=args.model, platform=args.platform,
         flavor=args.flavor, iteration=args.iteration, model_timeout=args.model_timeout,
-        progress=not args.no_progress))
-    print(f"{result.project_name}: {result.task}, {result.train} train + {result.validation} validation images"
+        progress=not args.no_progress, holdout_after=args.holdout_after))
+    print(f"{result.project_name}: {result.task}, {result.train} train + {result.validation} validation"
+          + (f" + {result.test} test" if result.test else "") + " images"
           + (f", {result.untagged} untagged" if result.untagged else "")
           + (f", {result.dropped_negative} negative-only dropped" if result.dropped_negative else "")
           + f" -> {result.out} ({result.downloaded} downloaded, {result.reused} already there)")

@@ -22,6 +22,7 @@ from ..customvision import TrainingClient
 from ..customvision.platforms import DEFAULT_PLATFORM
 from .errors import ExportError, ReconciliationError
 from .files import write_json_atomic, write_jsonl_atomic, write_text_atomic
+from .holdout import cutoff, parse_holdout, record as holdout_record, test_ids as holdout_ids
 from .imagestore import JOURNAL, ImageStore, StoredImage, download_all
 from .mapping import DETECTION, MULTICLASS, MULTILABEL, map_image, record, task_type
 from .mltable import ANNOTATIONS, datastore_base, local_base, write_mltable
@@ -66,6 +67,7 @@ class ExportOptions:
     clock: Callable[[], float] = time.monotonic
     now: Optional[Callable[[], dt.datetime]] = None
     page_size: int = 256
+    holdout_after: Optional[str] = None   # DATE | published: the test split (see holdout.py)
 
 
 @dataclass
@@ -87,6 +89,7 @@ class ExportResult:
     uploaded: Optional[int] = None
     upload_skipped: Optional[int] = None
     manifest: dict = field(default_factory=dict, repr=False)
+    test: int = 0
 
 
 def run_export(opts: ExportOptions) -> ExportResult:
@@ -94,6 +97,7 @@ def run_export(opts: ExportOptions) -> ExportResult:
         raise ExportError(f"--split {opts.split} must be at least 0 and below 1 (the validation fraction)")
     if opts.concurrency < 1:
         raise ExportError(f"--concurrency {opts.concurrency} must be 1 or more")
+    parse_holdout(opts.holdout_after)
     if opts.upload and not opts.datastore_uri:
         raise ExportError("--upload needs --datastore-uri (where the uploaded folder is in the Azure ML datastore), "
                           "so that the uploaded tables point at the uploaded images, not at file:// paths here")
@@ -239,7 +243,14 @@ def _export(client: TrainingClient, opts: ExportOptions, base: str,
 
     # --- dataset files ---
     labels = {i: m.label for i, m in mapped.items() if not m.dropped}
-    train_ids, val_ids = stratified_split(labels, opts.split, opts.seed)
+    holdout, test_ids = None, []
+    spec = parse_holdout(opts.holdout_after)
+    if spec is not None:
+        after, basis = cutoff(spec, legacy)
+        holdout = holdout_record(after, basis, legacy)
+        test_ids = holdout_ids({i: tagged[i].get("created") for i in labels}, after)
+    held = set(test_ids)
+    train_ids, val_ids = stratified_split({i: l for i, l in labels.items() if i not in held}, opts.split, opts.seed)
 
     def url_of(image_id: str) -> str:
         rel = stored[image_id].file
@@ -249,17 +260,17 @@ def _export(client: TrainingClient, opts: ExportOptions, base: str,
         return [record(url_of(i), stored[i].format, tagged[i].get("width"), tagged[i].get("height"), labels[i])
                 for i in ids]
 
-    splits = {"train": train_ids, "validation": val_ids}
+    splits = {"train": train_ids, "validation": val_ids, "test": test_ids}
     for name, ids in splits.items():
         folder = out / name
         if not ids:
+            if folder.is_dir():  # a previous run's split that this run does not have
+                for leftover in ("MLTable", ANNOTATIONS):
+                    (folder / leftover).unlink(missing_ok=True)
             continue
         folder.mkdir(exist_ok=True)
         write_jsonl_atomic(folder / ANNOTATIONS, records(ids))
         write_mltable(folder)
-    if not val_ids and (out / "validation").is_dir():
-        for leftover in ("MLTable", ANNOTATIONS):
-            (out / "validation" / leftover).unlink(missing_ok=True)
     if untagged:
         folder = out / "untagged"
         folder.mkdir(exist_ok=True)
@@ -273,22 +284,26 @@ def _export(client: TrainingClient, opts: ExportOptions, base: str,
                              timeout=opts.model_timeout, poll_interval=opts.poll_interval,
                              sleep=opts.sleep or time.sleep, clock=opts.clock)
 
-    split_of = {**{i: "train" for i in train_ids}, **{i: "validation" for i in val_ids},
+    split_of = {**{i: "train" for i in train_ids}, **{i: "validation" for i in val_ids}, **{i: "test" for i in test_ids},
                 **{i: "untagged" for i in untagged}}
     manifest = {
         **header,
         "status": "complete",
         "counts": {
             "service": {"tagged": tagged_count, "untagged": untagged_count},
-            "exported": {"train": len(train_ids), "validation": len(val_ids), "untagged": len(untagged),
+            "exported": {"train": len(train_ids), "validation": len(val_ids), "test": len(test_ids),
+                         "untagged": len(untagged),
                          "dropped_negative": dropped_negative,
                          "dropped_boxes_outside_image": sum(m.dropped_boxes for m in mapped.values())},
             "per_tag": {"train": counts_per_tag(labels[i] for i in train_ids),
-                        "validation": counts_per_tag(labels[i] for i in val_ids)},
+                        "validation": counts_per_tag(labels[i] for i in val_ids),
+                        "test": counts_per_tag(labels[i] for i in test_ids)},
         },
         "legacy_model": legacy,
         "model": model,
-        "images": {i: {**stored[i].as_manifest(), "split": split_of[i]} for i in sorted(stored)},
+        "holdout": holdout,
+        "images": {i: {**stored[i].as_manifest(), "split": split_of[i],
+                       "created": (tagged.get(i) or untagged.get(i) or {}).get("created")} for i in sorted(stored)},
     }
     write_json_atomic(out / MANIFEST, manifest)
     store.finish()
@@ -301,7 +316,7 @@ def _export(client: TrainingClient, opts: ExportOptions, base: str,
                           dropped_negative=dropped_negative, downloaded=len(todo), reused=len(reused),
                           retries=client.stats.retries, throttled=client.stats.throttled,
                           smallest_window=window.smallest if todo else opts.concurrency, model=model,
-                          manifest=manifest)
+                          manifest=manifest, test=len(test_ids))
     if opts.upload:
         from .upload import upload_folder
 

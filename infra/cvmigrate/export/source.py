@@ -51,7 +51,7 @@ def _known(client: TrainingClient, projects: Optional[list[dict]] = None) -> str
     return f"; projects there: {listed}" + (" ..." if len(projects) > 10 else "")
 
 
-IMAGE_KEYS = ("id", "width", "height", "originalImageUri")
+IMAGE_KEYS = ("id", "created", "width", "height", "originalImageUri")
 TAG_KEYS = ("tagId", "tagName")
 REGION_KEYS = ("tagId", "tagName", "left", "top", "width", "height")
 
