@@ -30,7 +30,7 @@ print("BENCH", wall, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sy
 
 FLOOR = """
 import duckdb
-from cvmigrate.status.archive import discover, _file_list, _columns_arg, _RAW_COLUMNS
+from cvmigrate.report.archive import discover, _file_list, _columns_arg, _RAW_COLUMNS
 files = discover({src!r})
 con = duckdb.connect()
 con.execute("SET TimeZone = 'UTC'")

@@ -1,4 +1,4 @@
-"""dashboards/alerts.yaml is valid against dashboards/alerts.schema.json (Draft 7, like AMBA's alert YAML
+"""queries/alerts/catalogue.yaml is valid against queries/alerts/catalogue.schema.json (Draft 7, like AMBA's alert YAML
 validation) and every entry can be deployed as written."""
 from __future__ import annotations
 
@@ -10,23 +10,23 @@ import pytest
 import yaml
 
 from cvmigrate.config.alerts import Thresholds
-from cvmigrate.monitoring.catalogue import (
+from cvmigrate.artefacts.catalogue import (
     MAX_QUERY_RANGE_HOURS, ActivityAlert, LogAlert, load_catalogue, minutes, resolve,
 )
-from cvmigrate.paths import dashboards_dir, queries_dir
+from cvmigrate.paths import queries_dir
 from cvmigrate.policy.rules import ALERTS
 
 
 @pytest.fixture(scope="module")
 def schema():
-    doc = json.loads((dashboards_dir() / "alerts.schema.json").read_text())
+    doc = json.loads((queries_dir() / "alerts" / "catalogue.schema.json").read_text())
     jsonschema.Draft7Validator.check_schema(doc)
     return doc
 
 
 @pytest.fixture(scope="module")
 def raw():
-    return yaml.safe_load((dashboards_dir() / "alerts.yaml").read_text())
+    return yaml.safe_load((queries_dir() / "alerts" / "catalogue.yaml").read_text())
 
 
 def test_catalogue_validates_against_its_schema(schema, raw):

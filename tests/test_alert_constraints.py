@@ -1,4 +1,4 @@
-"""Every log alert rule of the catalogue (dashboards/alerts.yaml), resolved and rendered as the stack deploys it,
+"""Every log alert rule of the catalogue (queries/alerts/catalogue.yaml), resolved and rendered as the stack deploys it,
 held to the constraints Microsoft publishes for Microsoft.Insights/scheduledQueryRules. The tests iterate over
 the catalogue, so a rule added later is held to the same limits without touching this file.
 
@@ -31,9 +31,9 @@ from kql_stacks import EMPTY, MIXED, MIXED_REFS
 from kusto_check import result_columns
 
 from cvmigrate.config.alerts import Thresholds
-from cvmigrate.kql import duck
-from cvmigrate.monitoring.alert_queries import alert_params, render_alert_template
-from cvmigrate.monitoring.catalogue import LogAlert, load_catalogue, minutes, resolve
+from cvmigrate.report import duck
+from cvmigrate.artefacts.alert_queries import alert_params, render_alert_template
+from cvmigrate.artefacts.catalogue import LogAlert, load_catalogue, minutes, resolve
 
 FREQUENCIES = ["PT1M", "PT5M", "PT10M", "PT15M", "PT30M", "PT45M", "PT1H", "PT2H", "PT3H", "PT4H", "PT5H", "PT6H",
                "P1D"]                                                                          # [TF]
@@ -68,7 +68,7 @@ def rendered(alert: LogAlert, thresholds: Thresholds, stack: str = "mixed"):
 
 
 def test_the_catalogue_has_log_alerts_to_hold():
-    assert log_alerts(), "no log alert in dashboards/alerts.yaml: nothing below would be checked"
+    assert log_alerts(), "no log alert in queries/alerts/catalogue.yaml: nothing below would be checked"
 
 
 @pytest.mark.parametrize("alert", log_alerts(), ids=lambda a: a.name)

@@ -18,9 +18,10 @@ from kql_stacks import EMPTY, MIXED, MIXED_REFS
 from kusto_check import check_kql
 
 from cvmigrate.config.alerts import Thresholds
-from cvmigrate.kql import build_params, duck, render_query
-from cvmigrate.monitoring.alert_queries import alert_params, render_alert_template, rule_queries
-from cvmigrate.monitoring.catalogue import MAX_QUERY_RANGE_HOURS, LogAlert, load_catalogue, resolve
+from cvmigrate.artefacts import build_params, render_query
+from cvmigrate.report import duck
+from cvmigrate.artefacts.alert_queries import alert_params, render_alert_template, rule_queries
+from cvmigrate.artefacts.catalogue import MAX_QUERY_RANGE_HOURS, LogAlert, load_catalogue, resolve
 
 UTC = dt.timezone.utc
 NOW = dt.datetime(2027, 3, 10, 12, 0, tzinfo=UTC)
@@ -171,7 +172,7 @@ def test_alert_templates_follow_the_library_hygiene_and_declare_every_variable()
 
     from test_kql_hygiene import lint
 
-    from cvmigrate.kql.render import template_environment
+    from cvmigrate.artefacts.queries import template_environment
     from cvmigrate.paths import queries_dir
 
     env = template_environment(str(queries_dir()))

@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from cvmigrate.cli import main
-from cvmigrate.kql import QUERY_NAMES
+from cvmigrate.artefacts import QUERY_NAMES
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -10,9 +10,9 @@ from cloud_standin import SECRET_VALUE, WORKSPACE_GUID, ScopeCredential, StandIn
 from cvmigrate.cli import main
 from cvmigrate.clouds import CloudError, clouds, find_cloud, resolve_cloud
 from cvmigrate.export.keyvault import read_secret
-from cvmigrate.status import sources
-from cvmigrate.status.report import REPORT_QUERIES
-from status.archive_builder import write_stack
+from cvmigrate.report import sources
+from cvmigrate.report.cutover import REPORT_QUERIES
+from report.archive_builder import write_stack
 
 ARM = ("/subscriptions/00000000-1111-2222-3333-444444444444/resourceGroups/rg-ops/providers/"
        "Microsoft.OperationalInsights/workspaces/law-shared")
@@ -63,7 +63,7 @@ def test_resolution_order_is_flag_then_environment_then_stack():
 @pytest.mark.parametrize("name", list(EXPECTED))
 def test_status_workspace_path_talks_to_the_clouds_arm_and_log_analytics(standin, stack, name):
     from cvmigrate.config import load_stack_file
-    from cvmigrate.kql import render_all
+    from cvmigrate.artefacts import render_all
 
     arm, la, *_ = EXPECTED[name]
     credential = ScopeCredential()

@@ -20,7 +20,8 @@ import pytest
 from kql_stacks import EMPTY, MIXED, MIXED_REFS
 
 from cvmigrate.config.alerts import Thresholds
-from cvmigrate.kql import QUERY_NAMES, build_params, duck, render_all, render_query
+from cvmigrate.artefacts import QUERY_NAMES, build_params, render_all, render_query
+from cvmigrate.report import duck
 
 UTC = dt.timezone.utc
 NOW = dt.datetime(2027, 3, 10, 12, 0, tzinfo=UTC)   # a Wednesday

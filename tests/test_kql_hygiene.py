@@ -12,8 +12,8 @@ import pytest
 from kql_stacks import EMPTY, MIXED, MIXED_REFS
 
 from cvmigrate.config.replacement_refs import ReplacementRef
-from cvmigrate.kql import QUERY_NAMES, ErrorClassesError, build_params, load_error_classes, render_all, render_query
-from cvmigrate.kql.render import kql_string, template_environment
+from cvmigrate.artefacts import QUERY_NAMES, ErrorClassesError, build_params, load_error_classes, render_all, render_query
+from cvmigrate.artefacts.queries import kql_string, template_environment
 from cvmigrate.paths import queries_dir
 
 LOG_TABLES = ("AzureDiagnostics", "AzureMetrics", "AmlOnlineEndpointTrafficLog", "AzureActivity")

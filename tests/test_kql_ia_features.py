@@ -8,7 +8,8 @@ import json
 from kql_stacks import MIXED, MIXED_REFS
 from test_kql_executed import NOW, at, diag, repeat
 
-from cvmigrate.kql import duck, render_all
+from cvmigrate.artefacts import render_all
+from cvmigrate.report import duck
 
 
 def rows():

@@ -7,7 +7,7 @@ import pytest
 from kql_stacks import EMPTY, MIXED, MIXED_REFS
 from kusto_check import check_kql
 
-from cvmigrate.kql import QUERY_NAMES, render_all
+from cvmigrate.artefacts import QUERY_NAMES, render_all
 
 # Warnings the service may raise that are expected and harmless. Empty: any diagnostic fails.
 EXPECTED_WARNINGS: set[tuple[str, str]] = set()

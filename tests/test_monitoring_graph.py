@@ -19,10 +19,10 @@ from stacks import (
 )
 
 from cvmigrate.config import parse_stack_config
-from cvmigrate.kql import QUERY_NAMES, render_all
-from cvmigrate.monitoring.alert_queries import rule_queries
-from cvmigrate.monitoring.catalogue import LogAlert, load_catalogue
-from cvmigrate.monitoring.workbook import render_workbook_json, workbook_name
+from cvmigrate.artefacts import QUERY_NAMES, render_all
+from cvmigrate.artefacts.alert_queries import rule_queries
+from cvmigrate.artefacts.catalogue import LogAlert, load_catalogue
+from cvmigrate.artefacts.workbook import render_workbook_json, workbook_name
 from cvmigrate.naming import stable_uuid
 from cvmigrate.policy.rules import alert_rules, required_tags
 from cvmigrate.program import main

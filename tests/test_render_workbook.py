@@ -6,8 +6,8 @@ from pathlib import Path
 
 from cvmigrate.cli import main
 from cvmigrate.config import load_stack_file
-from cvmigrate.kql import render_all
-from cvmigrate.monitoring.workbook import query_items, render_workbook_json
+from cvmigrate.artefacts import render_all
+from cvmigrate.artefacts.workbook import query_items, render_workbook_json
 
 ROOT = Path(__file__).resolve().parent.parent
 DEV = str(ROOT / "Pulumi.dev.yaml")

@@ -13,8 +13,8 @@ import pytest
 from kql_stacks import EMPTY, MIXED, MIXED_REFS
 from kusto_check import check_kql
 
-from cvmigrate.kql import render_all
-from cvmigrate.monitoring.workbook import (
+from cvmigrate.artefacts import render_all
+from cvmigrate.artefacts.workbook import (
     ARG, LOGS, WORKLOAD_FILTER, build_workbook, canonical_json, display_name, query_items,
     render_workbook_json, workbook_name,
 )

@@ -63,7 +63,7 @@ def test_vault_and_secret_names_are_the_ones_the_stack_stores_keys_under(stack_f
 
 
 def test_unknown_workload_and_a_workload_without_custom_vision_are_named(stack_file):
-    with pytest.raises(ExportError, match=r"--workload 'shelf' is not in stack .*workloads: shelf-scanner, receipts"):
+    with pytest.raises(ExportError, match=r"workload 'shelf' is not in stack .*workloads: shelf-scanner, receipts"):
         training_key_location(str(stack_file), "shelf")
     with pytest.raises(ExportError, match="workload 'receipts' has no legacy.customVision account"):
         training_key_location(str(stack_file), "receipts")
@@ -88,7 +88,7 @@ def test_cli_reads_the_key_from_key_vault_and_exports(projects, service, stack_f
         seen["args"] = (url, secret)
         return service.key
 
-    monkeypatch.setattr("cvmigrate.export.keyvault.read_secret", fake_read)
+    monkeypatch.setattr("cvmigrate.cli.export.read_secret", fake_read)
     monkeypatch.delenv("CUSTOM_VISION_TRAINING_KEY", raising=False)
     code = main(["export", "--endpoint", service.endpoint, "--project", "shelf", "--out", str(tmp_path / "kv"),
                  "--stack", str(stack_file), "--workload", "shelf-scanner", "--no-progress"])

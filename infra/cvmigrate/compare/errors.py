@@ -1,7 +1,7 @@
 """Errors `compare` raises. User-facing: one line, exit code 2, no traceback, never a key."""
 from __future__ import annotations
 
-from ..cli import UserError
+from ..errors import UserError
 
 
 class CompareError(UserError):

@@ -2,7 +2,7 @@
 
 - the migration workbook (applicationinsights.Workbook, kind shared, attached to the workspace);
 - the environment's action group (receivers from ``cvmigrate:alerts``);
-- one scheduled query rule per log alert of dashboards/alerts.yaml, scoped to the workspace, whose query is
+- one scheduled query rule per log alert of queries/alerts/catalogue.yaml, scoped to the workspace, whose query is
   the rendered queries/<name>.kql;
 - an activity log alert on ``Microsoft.Insights/diagnosticSettings/delete`` covering every resource that
   carries the stack's diagnostic setting (legacy accounts, replacements, key vaults, storage);
@@ -21,7 +21,7 @@ import pulumi
 from .. import naming
 from ..config import StackConfig
 from ..config.alerts import AlertsConfig
-from ..monitoring.catalogue import ActivityAlert, load_catalogue
+from ..artefacts.catalogue import ActivityAlert, load_catalogue
 from ..tags import ROLE_MONITORING, cvmigrate_tags
 from .diagnostics import DiagnosedResource
 from .providers import SubscriptionProviders
@@ -63,7 +63,7 @@ class Monitoring(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: MonitoringArgs, opts: Optional[pulumi.ResourceOptions] = None):
         super().__init__("cvmigrate:index:Monitoring", name, None, opts)
-        from ..kql import build_params, render_queries
+        from ..artefacts import build_params, render_queries
 
         cfg = args.config
         alerts = cfg.alerts
@@ -96,7 +96,7 @@ class Monitoring(pulumi.ComponentResource):
     def _workbook(self, args, queries, params, child) -> pulumi.Output[str]:
         from pulumi_azure_native import applicationinsights
 
-        from ..monitoring.workbook import display_name, render_workbook_json, workbook_name
+        from ..artefacts.workbook import display_name, render_workbook_json, workbook_name
 
         env = self._cfg.environment
         workbook = applicationinsights.Workbook(
@@ -179,7 +179,7 @@ class Monitoring(pulumi.ComponentResource):
     def _log_rules(self, args, group, child) -> None:
         from pulumi_azure_native import monitor
 
-        from ..monitoring.alert_queries import rule_queries
+        from ..artefacts.alert_queries import rule_queries
 
         env = self._cfg.environment
         for alert_name, (resolved, query) in rule_queries(self._cfg, args.refs).items():

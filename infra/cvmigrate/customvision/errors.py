@@ -1,7 +1,7 @@
 """Errors from talking to the Custom Vision Training API. All are user-facing: one line, exit code 2."""
 from __future__ import annotations
 
-from ..cli import UserError
+from ..errors import UserError
 
 
 class TrainingApiError(UserError):

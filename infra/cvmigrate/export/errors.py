@@ -1,7 +1,7 @@
 """Errors the export raises. Both are user-facing: one line, exit code 2, no traceback."""
 from __future__ import annotations
 
-from ..cli import UserError
+from ..errors import UserError
 
 
 class ExportError(UserError):

@@ -12,7 +12,7 @@ from .errors import ExportError
 def training_key_location(stack: str, workload: str, cloud: Optional[Cloud] = None) -> tuple[str, str]:
     """(vault URL, secret name) for a workload's Custom Vision training key, from Pulumi.<stack>.yaml.
     The vault's DNS suffix is ``cloud``'s (default: $AZURE_CLOUD, else the stack's azure-native:environment)."""
-    return legacy_key_location(stack, workload, "training", "pass the key with --key-env instead", cloud)
+    return legacy_key_location(stack, workload, "training", "give the training key from an environment variable instead", cloud)
 
 
 def legacy_key_location(stack: str, workload: str, role: str, fallback: str,
@@ -27,7 +27,7 @@ def legacy_key_location(stack: str, workload: str, role: str, fallback: str,
         wl = cfg.workload(workload)
     except KeyError:
         names = ", ".join(w.name for w in cfg.workloads) or "none"
-        raise ExportError(f"--workload {workload!r} is not in stack {stack!r} (workloads: {names})") from None
+        raise ExportError(f"{workload!r} is not in stack {stack!r} (workloads: {names})", field="workload") from None
     if wl.custom_vision is None:
         raise ExportError(f"workload {workload!r} has no legacy.customVision account in stack {stack!r}; {fallback}")
     account = wl.custom_vision.training if role == "training" else wl.custom_vision.prediction
@@ -51,7 +51,7 @@ def read_secret(url: str, secret_name: str, credential: Optional[Any] = None,
         value = client.get_secret(secret_name).value
     except ResourceNotFoundError:
         raise ExportError(f"secret {secret_name!r} not found in {url}; has `pulumi up` stored the workload's "
-                          "keys there? Otherwise pass the key with --key-env") from None
+                          "keys there? Otherwise give the training key from an environment variable") from None
     except ClientAuthenticationError as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise ExportError(f"cannot sign in to read {url} ({first}); run `az login` or set up a managed "

@@ -32,14 +32,14 @@ def split_container_url(url: str) -> tuple[str, str]:
     Emulator URLs carry the account in the path: ``http://127.0.0.1:10000/<acct>/<container>[/<dir>]``."""
     parts = urlsplit(url)
     if parts.scheme not in ("https", "http") or not parts.netloc:
-        raise ExportError(f"--upload {url!r} is not a blob container URL "
-                          "(https://<account>.blob.core.windows.net/<container>[/<folder>])")
+        raise ExportError(f"{url!r} is not a blob container URL "
+                          "(https://<account>.blob.core.windows.net/<container>[/<folder>])", field="upload")
     segments = [s for s in parts.path.split("/") if s]
     host = parts.hostname or ""
     path_style = host in ("127.0.0.1", "localhost") or host.replace(".", "").isdigit()
     needed = 2 if path_style else 1
     if len(segments) < needed:
-        raise ExportError(f"--upload {url!r} names no container")
+        raise ExportError(f"{url!r} names no container", field="upload")
     container_path = "/" + "/".join(segments[:needed])
     prefix = "/".join(segments[needed:])
     return urlunsplit((parts.scheme, parts.netloc, container_path, parts.query, "")), prefix

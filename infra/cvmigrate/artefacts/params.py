@@ -25,11 +25,8 @@ import yaml
 from ..config.alerts import THRESHOLD_RULES, Thresholds, query_windows, threshold_attr
 from ..config.model import StackConfig
 from ..config.replacement_refs import ReplacementRef, replacement_refs
+from ..errors import ErrorClassesError
 from ..feature_map import load_feature_map
-
-
-class ErrorClassesError(ValueError):
-    """An error-classes file that cannot be used; the message names the entry and the fix."""
 
 
 def stack_replacement_refs(cfg: StackConfig) -> list[ReplacementRef]:

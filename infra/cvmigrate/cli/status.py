@@ -8,6 +8,17 @@ import argparse
 import datetime as dt
 import sys
 
+from ..artefacts import render_all
+from ..clouds import CloudError, resolve_cloud
+from ..config import load_stack_file
+from ..errors import UserError
+from ..report.archive import open_archive
+from ..report.chart import write_chart
+from ..report.cutover import REPORT_QUERIES, build_report
+from ..report.output import RENDERERS
+from ..report.sources import run_local, workspace_results
+from .arguments import parse_time
+
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("status", help="cutover report from a local diagnostic archive or a Log Analytics workspace")
@@ -28,27 +39,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(run=run)
 
 
-def parse_now(text: str | None) -> dt.datetime | None:
-    from ..cli import UserError
-
-    if not text:
-        return None
-    try:
-        value = dt.datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
-    except ValueError:
-        raise UserError(f"--now {text!r} is not an ISO date/time; use e.g. 2027-06-01T00:00:00Z") from None
-    return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
-
-
 def run(args: argparse.Namespace) -> int:
-    from ..cli import UserError
-    from ..config import load_stack_file
-    from ..kql import render_all
-    from ..status.output import RENDERERS
-    from ..status.report import REPORT_QUERIES, build_report
-
     cfg = load_stack_file(args.stack)
-    now = parse_now(args.now)
+    now = parse_time(args.now, "--now")
     queries = render_all(cfg, names=REPORT_QUERIES)
     if args.source:
         results, now, source = _from_archive(args, queries, now)
@@ -57,8 +50,6 @@ def run(args: argparse.Namespace) -> int:
     report = build_report(cfg, results, now=now, source=source)
     sys.stdout.write(RENDERERS[args.format](report))
     if args.chart:
-        from ..status.chart import write_chart
-
         try:
             write_chart(report, args.chart)
         except OSError as exc:
@@ -68,14 +59,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _from_archive(args, queries, now):
-    from ..cli import UserError
-    from ..status.archive import ArchiveError, open_archive
-    from ..status.sources import run_local
-
-    try:
-        con, stats = open_archive(args.source, progress=not args.no_progress and sys.stderr.isatty())
-    except ArchiveError as exc:
-        raise UserError(str(exc)) from None
+    con, stats = open_archive(args.source, progress=not args.no_progress and sys.stderr.isatty())
     if now is None:
         now = stats.last.replace(tzinfo=dt.timezone.utc)
     results = run_local(con, queries, now)
@@ -83,9 +67,6 @@ def _from_archive(args, queries, now):
 
 
 def _from_workspace(args, cfg, queries, now):
-    from ..cli import UserError
-    from ..status.sources import SourceError, workspace_results
-
     workspace = args.workspace
     if not workspace and cfg.log_analytics.existing_id is not None:
         workspace = str(cfg.log_analytics.existing_id)
@@ -95,18 +76,12 @@ def _from_workspace(args, cfg, queries, now):
     if now is not None:
         # Log Analytics evaluates now() itself; a pinned time cannot be honoured there.
         raise UserError("--now pins the time of a local archive only; Log Analytics queries run as of the current time")
-    try:
-        results, workspace_id = workspace_results(workspace, queries, cloud=_cloud(args, cfg))
-    except SourceError as exc:
-        raise UserError(str(exc)) from None
+    results, workspace_id = workspace_results(workspace, queries, cloud=_cloud(args, cfg))
     now = dt.datetime.now(dt.timezone.utc)
     return results, now, {"kind": "workspace", "location": workspace_id, "load": None}
 
 
 def _cloud(args, cfg):
-    from ..cli import UserError
-    from ..clouds import CloudError, resolve_cloud
-
     try:
         return resolve_cloud(args.cloud, stack_environment=cfg.cloud)
     except CloudError as exc:

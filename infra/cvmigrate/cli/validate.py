@@ -4,6 +4,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from ..config import load_stack_file
+
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("validate", help="check a stack's configuration and list every problem at once")
@@ -12,8 +14,6 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..config import load_stack_file
-
     cfg = load_stack_file(args.stack)
     for warning in cfg.warnings:
         print(f"warning: {warning}", file=sys.stderr)

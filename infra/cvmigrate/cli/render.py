@@ -5,6 +5,12 @@ import argparse
 import sys
 from pathlib import Path
 
+from ..artefacts import render_all
+from ..artefacts.params import build_params, load_error_classes
+from ..artefacts.workbook import render_workbook_json
+from ..config import load_stack_file
+from ..errors import ErrorClassesError, UserError
+
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("render", help="write the stack's KQL queries (DIR/queries/<name>.kql) and workbook "
@@ -17,10 +23,6 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..cli import UserError
-    from ..config import load_stack_file
-    from ..kql import ErrorClassesError, render_all
-
     cfg = load_stack_file(args.stack)
     for warning in cfg.warnings:
         print(f"warning: {warning}", file=sys.stderr)
@@ -45,10 +47,6 @@ def run(args: argparse.Namespace) -> int:
 
 def _write_workbook(cfg, queries, error_classes_path, out: Path) -> Path:
     """DIR/workbook.json: the same Notebook/1.0 JSON the stack deploys, built from the queries just written."""
-    from ..cli import UserError
-    from ..kql.params import build_params, load_error_classes
-    from ..monitoring.workbook import render_workbook_json
-
     params = build_params(cfg, error_classes=load_error_classes(error_classes_path))
     path = out / "workbook.json"
     try:

@@ -1,5 +1,5 @@
 """A realistic diagnostic archive for a stack's workloads, in the layout Azure writes to a storage account
-(see :mod:`cvmigrate.status.archive` for the layout and the record schema it follows).
+(see :mod:`cvmigrate.report.archive` for the layout and the record schema it follows).
 
 What it contains, per workload (config order i = 0, 1, 2 ...):
 

@@ -5,6 +5,11 @@ import argparse
 import datetime as dt
 import sys
 
+from ..config import load_stack_file
+from ..errors import UserError
+from ..report.synthetic_archive import write_sample
+from .arguments import parse_time
+
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("sample", help="write a realistic diagnostic archive (storage layout) for trying `status`")
@@ -18,17 +23,12 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..cli import UserError
-    from ..config import load_stack_file
-    from ..status.sample import write_sample
-    from .status import parse_now
-
     cfg = load_stack_file(args.stack)
     if args.days < 1:
         raise UserError("--days must be at least 1")
     if args.records is not None and args.records < 1:
         raise UserError("--records must be at least 1")
-    end = parse_now(args.end) or dt.datetime.now(dt.timezone.utc).replace(hour=0, minute=0, second=0, microsecond=0)
+    end = parse_time(args.end, "--end") or dt.datetime.now(dt.timezone.utc).replace(hour=0, minute=0, second=0, microsecond=0)
     try:
         summary = write_sample(cfg, args.out, days=args.days, seed=args.seed, end=end, records=args.records)
     except OSError as exc:

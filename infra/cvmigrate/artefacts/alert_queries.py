@@ -1,6 +1,6 @@
 """The query text of every log alert rule: its queries/<name>.kql, rendered once for the environment.
 
-The bundled library queries (legacy_regression) go through :func:`cvmigrate.kql.render_query`; the
+The bundled library queries (legacy_regression) go through :func:`cvmigrate.artefacts.queries_query`; the
 alert-only templates (queries/alerts/alert_*.kql) use the same Jinja environment, includes and header rules,
 plus parameters of their own: ``lookback_minutes`` (how far back the query reads: the rule's evaluation
 range), ``window_minutes`` (the rule's windowSize: the period a multi-period query summarizes by) and
@@ -13,8 +13,8 @@ from typing import Any, Mapping, Optional, Sequence
 
 from ..config.model import StackConfig
 from ..config.replacement_refs import ReplacementRef
-from ..kql.params import build_params
-from ..kql.render import QUERY_NAMES, RenderedQuery, parse_header, render_query
+from .params import build_params
+from .queries import QUERY_NAMES, RenderedQuery, parse_header, render_query
 from .catalogue import LogAlert, ResolvedLogAlert, load_catalogue, resolve
 
 
@@ -22,7 +22,7 @@ def render_alert_template(name: str, params: Mapping[str, Any]) -> str:
     """Render a library query (queries/<name>.kql) or an alert template (queries/alerts/<name>.kql)."""
     if name in QUERY_NAMES:
         return render_query(name, params)
-    from ..kql.render import template_environment
+    from .queries import template_environment
     from ..paths import queries_dir
 
     text = template_environment(str(queries_dir())).get_template(f"alerts/{name}.kql").render(**params)

@@ -1,6 +1,6 @@
 """Where the report's rows come from: a local archive on DuckDB, or a Log Analytics workspace.
 
-Both run the same rendered queries (cvmigrate.kql.render_all), so `status` and the workbook agree.
+Both run the same rendered queries (cvmigrate.artefacts.queries_all), so `status` and the workbook agree.
 """
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ from typing import Any, Callable, Mapping, Optional, Sequence
 
 from ..clouds import DEFAULT_CLOUD, Cloud, clouds
 from ..config.patterns import is_guid
-from .report import REPORT_QUERIES, QueryResults
+from ..errors import SourceError
+from .cutover import REPORT_QUERIES, QueryResults
 
 WORKSPACE_ARM_ID = re.compile(
     r"^/subscriptions/[^/]+/resourceGroups/[^/]+/providers/Microsoft\.OperationalInsights/workspaces/[^/]+/?$",
@@ -22,13 +23,9 @@ WORKSPACE_API_VERSION = "2023-09-01"
 RETRY = {"retry_total": 5, "retry_backoff_factor": 1.0, "retry_backoff_max": 60}
 
 
-class SourceError(Exception):
-    """The source cannot answer at all (bad workspace ID, authentication, network)."""
-
-
 def run_local(con: Any, queries: Mapping[str, Any], now: dt.datetime,
               names: Sequence[str] = REPORT_QUERIES) -> QueryResults:
-    from ..kql.duck import run_query
+    from .duck import run_query
 
     results = QueryResults()
     for name in names:
@@ -46,9 +43,9 @@ def workspace_kind(value: str) -> str:
     if WORKSPACE_ARM_ID.match(text):
         return "arm"
     raise SourceError(
-        f"--workspace {value!r} is neither a workspace ID (a GUID, 'Workspace ID' on the workspace's overview page) "
+        f"{value!r} is neither a workspace ID (a GUID, 'Workspace ID' on the workspace's overview page) "
         "nor a workspace ARM ID (/subscriptions/<sub>/resourceGroups/<rg>/providers/"
-        "Microsoft.OperationalInsights/workspaces/<name>)")
+        "Microsoft.OperationalInsights/workspaces/<name>)", field="workspace")
 
 
 def resolve_workspace_id(arm_id: str, credential: Any, transport: Any = None, cloud: Optional[Cloud] = None) -> str:

@@ -47,6 +47,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Optional
 
+from ..errors import ArchiveError
+
 # Categories of Microsoft.CognitiveServices/accounts (all land in AzureDiagnostics) and the AML one.
 COGNITIVE_CATEGORIES = ("requestresponse", "audit", "trace", "azureopenairequestusage")
 AML_TRAFFIC_CATEGORY = "amlonlineendpointtrafficlog"
@@ -70,10 +72,6 @@ _RESOURCE_PARTS = "['sub', 'rg', 'provider', 'type', 'name', 'childtype', 'child
 # AmlOnlineEndpointTrafficLog columns that come from the record envelope, not from properties.
 _AML_ENVELOPE = {"TimeGenerated", "Location", "OperationName", "AzureMLWorkspaceName", "EndpointName",
                  "_ResourceId", "_SubscriptionId", "Type", "SourceSystem", "TenantId"}
-
-
-class ArchiveError(Exception):
-    """The archive cannot be used at all (missing path, nothing loadable)."""
 
 
 @dataclass
@@ -114,7 +112,7 @@ def discover(source: Path | str) -> ArchiveFiles:
     """Every loadable file under ``source`` (a folder, or one file)."""
     root = Path(source).expanduser()
     if not root.exists():
-        raise ArchiveError(f"--source {root}: no such file or folder")
+        raise ArchiveError(f"{root}: no such file or folder", field="source")
     found = ArchiveFiles(root=root)
     paths: Iterable[Path]
     if root.is_file():
@@ -132,9 +130,9 @@ def discover(source: Path | str) -> ArchiveFiles:
     found.exports.sort()
     if not found.raw and not found.exports:
         raise ArchiveError(
-            f"--source {root}: no diagnostic logs found; expected insights-logs-<category>/resourceId=/.../PT1H.json "
+            f"{root}: no diagnostic logs found; expected insights-logs-<category>/resourceId=/.../PT1H.json "
             "blobs downloaded from the archive storage account, or .jsonl/.json exports of AzureDiagnostics / "
-            "AmlOnlineEndpointTrafficLog rows")
+            "AmlOnlineEndpointTrafficLog rows", field="source")
     return found
 
 
@@ -154,10 +152,10 @@ def _size(path: Path) -> int:
 
 def load(con: Any, files: ArchiveFiles, *, progress: bool = False) -> LoadStats:
     """Append every file's records to the AzureDiagnostics / AmlOnlineEndpointTrafficLog tables of ``con``
-    (created by :func:`cvmigrate.kql.duck.create_tables`)."""
+    (created by :func:`cvmigrate.report.duck.create_tables`)."""
     from tqdm import tqdm
 
-    from ..kql.duck import table_schemas
+    from .duck import table_schemas
 
     schemas = table_schemas()
     stats = LoadStats(files=len(files.raw) + len(files.exports), ignored_files=files.ignored)
@@ -204,7 +202,7 @@ def _columns_arg(columns: dict[str, str]) -> str:
 
 
 def _cast(expr: str, kind: str) -> str:
-    from ..kql.duck import DUCK_TYPES
+    from .duck import DUCK_TYPES
 
     target = DUCK_TYPES[kind]
     if target == "VARCHAR":
@@ -331,14 +329,15 @@ def open_archive(source: Path | str, *, progress: bool = False, database: str = 
     """A DuckDB connection holding the archive under ``source``, and what was loaded / skipped.
 
     Raises :class:`ArchiveError` when the path is wrong or nothing usable was found."""
-    from ..kql.duck import connect
+    from .duck import connect
 
     files = discover(source)
     con = connect(database)
     stats = load(con, files, progress=progress)
     if stats.loaded == 0:
         skipped = ", ".join(f"{n} {r}" for r, n in sorted(stats.skipped.items())) or "no records"
-        raise ArchiveError(f"--source {files.root}: nothing usable in {stats.files} file(s) ({skipped}); "
-                           "expected Cognitive Services RequestResponse records or AML online endpoint traffic")
+        raise ArchiveError(f"{files.root}: nothing usable in {stats.files} file(s) ({skipped}); "
+                           "expected Cognitive Services RequestResponse records or AML online endpoint traffic",
+                           field="source")
     return con, stats
 

@@ -9,7 +9,7 @@ import pytest
 from .archive_builder import account_id, aml_record, cs_record, write_blob, write_stack
 
 NOW = "2027-06-01T00:00:00Z"
-SCHEMA = Path(__file__).resolve().parents[2] / "infra" / "cvmigrate" / "status" / "report.schema.json"
+SCHEMA = Path(__file__).resolve().parents[2] / "infra" / "cvmigrate" / "report" / "report.schema.json"
 
 
 def at(day: int, hour: int, minute: int = 0, month: int = 5) -> dt.datetime:

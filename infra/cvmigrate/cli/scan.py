@@ -8,10 +8,12 @@ import sys
 import tempfile
 from pathlib import Path
 
+from ..errors import UserError
+from ..scan.formats import FORMATS, render
+from ..scan.scanner import scan
+
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
-    from ..scan.formats import FORMATS
-
     p = sub.add_parser("scan", help="find Custom Vision / Computer Vision / Image Analysis / Face use in code and "
                                     "config (SDKs, REST URLs, key headers, endpoints, keys in source)")
     p.add_argument("paths", nargs="+", metavar="PATH", help="files or folders to scan (.gitignore is respected)")
@@ -23,10 +25,6 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..cli import UserError
-    from ..scan.formats import render
-    from ..scan.scanner import scan
-
     for path in args.paths:
         if not os.path.exists(path):
             raise UserError(f"PATH {path}: no such file or folder; pass a checkout folder or a file")

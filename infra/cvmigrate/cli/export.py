@@ -8,6 +8,12 @@ import os
 import sys
 from pathlib import Path
 
+from ..clouds import CloudError, resolve_cloud
+from ..config import load_stack_file
+from ..errors import UserError
+from ..export import ExportOptions, run_export
+from ..export.keyvault import read_secret, training_key_location
+
 DEFAULT_KEY_ENV = "CUSTOM_VISION_TRAINING_KEY"
 
 
@@ -68,15 +74,11 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def training_key(args: argparse.Namespace, cloud) -> str:
-    from ..cli import UserError
-
     if args.stack or args.workload:
         if not (args.stack and args.workload):
             raise UserError("--stack and --workload go together (the key is the workload's training key)")
         if args.key_env:
             raise UserError("give the key either with --key-env or with --stack/--workload, not both")
-        from ..export.keyvault import read_secret, training_key_location
-
         url, secret = training_key_location(args.stack, args.workload, cloud)
         return read_secret(url, secret, cloud=cloud)
     var = args.key_env or DEFAULT_KEY_ENV
@@ -88,11 +90,6 @@ def training_key(args: argparse.Namespace, cloud) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..cli import UserError
-    from ..clouds import CloudError, resolve_cloud
-    from ..config import load_stack_file
-    from ..export import ExportOptions, run_export
-
     try:
         cloud = resolve_cloud(args.cloud, stack_environment=load_stack_file(args.stack).cloud if args.stack else None)
     except CloudError as exc:

@@ -1,4 +1,4 @@
-"""The alert catalogue (dashboards/alerts.yaml), resolved for one environment.
+"""The alert catalogue (queries/alerts/catalogue.yaml), resolved for one environment.
 
 The catalogue is data; this module turns an entry into the numbers a rule is deployed with: the window
 (literal, or hours taken from ``cvmigrate:alerts.thresholds``), how far back the query reads, and the
@@ -16,6 +16,7 @@ import yaml
 
 from ..config.alerts import Thresholds, threshold_attr
 from ..config.patterns import iso_duration_minutes
+from ..paths import queries_dir
 
 # Azure caps a log search alert's query time range at two days, whatever ago() the query uses
 # (learn.microsoft.com/azure/azure-monitor/alerts/alerts-create-log-alert-rule, "Override query time range").
@@ -84,18 +85,14 @@ class ResolvedLogAlert:
 
 
 def catalogue_path() -> Path:
-    from ..paths import dashboards_dir
-
-    return dashboards_dir() / "alerts.yaml"
+    return queries_dir() / "alerts" / "catalogue.yaml"
 
 
 @lru_cache(maxsize=1)
 def allowed_durations() -> dict[str, tuple[str, ...]]:
-    """The ISO 8601 values Azure accepts per scheduledQueryRules property, from dashboards/alerts.schema.json
+    """The ISO 8601 values Azure accepts per scheduledQueryRules property, from queries/alerts/catalogue.schema.json
     (one list per fact): ``frequency``, ``window``, ``queryTimeRange``, ``muteActions``."""
-    from ..paths import dashboards_dir
-
-    schema = json.loads((dashboards_dir() / "alerts.schema.json").read_text(encoding="utf-8"))
+    schema = json.loads((queries_dir() / "alerts" / "catalogue.schema.json").read_text(encoding="utf-8"))
     return {key: tuple(schema["definitions"][key]["enum"])
             for key in ("frequency", "window", "queryTimeRange", "muteActions")}
 

@@ -76,7 +76,7 @@ def template_environment(folder: str) -> Any:
 
 
 def render_query(name: str, params: Mapping[str, Any]) -> str:
-    """Render ``queries/<name>.kql`` with ``params`` (see :func:`cvmigrate.kql.params.build_params`)."""
+    """Render ``queries/<name>.kql`` with ``params`` (see :func:`cvmigrate.artefacts.params.build_params`)."""
     if name not in QUERY_NAMES:
         raise KeyError(f"unknown query {name!r}; known: {', '.join(QUERY_NAMES)}")
     from ..paths import queries_dir

@@ -14,8 +14,8 @@ from azure.monitor.query._exceptions import LogsQueryError
 from azure.monitor.query._models import LogsTable
 
 from cvmigrate.cli import main
-from cvmigrate.status.report import REPORT_QUERIES
-from cvmigrate.status import sources
+from cvmigrate.report.cutover import REPORT_QUERIES
+from cvmigrate.report import sources
 
 from .conftest import SCHEMA
 
@@ -75,7 +75,7 @@ def test_all_report_queries_go_in_one_batch_and_partial_is_reported(capsys, stac
 
 def test_arm_id_is_resolved_to_the_workspace_id_once(stack):
     from cvmigrate.config import load_stack_file
-    from cvmigrate.kql import render_all
+    from cvmigrate.artefacts import render_all
 
     queries = render_all(load_stack_file(str(stack)), names=REPORT_QUERIES)
     fake = FakeLogsClient()

@@ -11,12 +11,18 @@ import os
 import sys
 from pathlib import Path
 
+from ..compare import REPLACEMENTS, CompareOptions, exit_code, run_compare
+from ..compare.automl import KEY_ENV as AML_KEY
+from ..compare.customvision import KEY_ENV
+from ..compare.foundry import KEY_ENV as OPENAI_KEY
+from ..compare.render import markdown, table
+from ..errors import UserError
+from ..export.keyvault import legacy_key_location, read_secret
+
 FORMATS = ("table", "json", "markdown")
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
-    from ..compare import REPLACEMENTS
-
     p = sub.add_parser(
         "compare", help="score the legacy model and its replacement on the same unseen images, with a gate",
         description="Send every unseen image of an export's split to the published Custom Vision iteration "
@@ -53,14 +59,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def prediction_key(args: argparse.Namespace) -> str:
-    from ..cli import UserError
-    from ..compare.customvision import KEY_ENV
-
     if args.stack or args.workload:
         if not (args.stack and args.workload):
             raise UserError("--stack and --workload go together (the key is the workload's prediction key)")
-        from ..export.keyvault import legacy_key_location, read_secret
-
         return read_secret(*legacy_key_location(args.stack, args.workload, "prediction", f"set {KEY_ENV} instead"))
     value = os.environ.get(KEY_ENV, "").strip()
     if not value:
@@ -70,11 +71,6 @@ def prediction_key(args: argparse.Namespace) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..compare import CompareOptions, exit_code, run_compare
-    from ..compare.automl import KEY_ENV as AML_KEY
-    from ..compare.foundry import KEY_ENV as OPENAI_KEY
-    from ..compare.render import markdown, table
-
     result = run_compare(CompareOptions(
         dataset=args.dataset, out=args.out, legacy_endpoint=args.legacy_endpoint,
         legacy_project=args.legacy_project, legacy_iteration=args.legacy_iteration, legacy_key=prediction_key(args),

@@ -15,7 +15,7 @@ import yaml
 
 from .. import naming
 from ..config.model import StackConfig
-from ..kql.render import RenderedQuery
+from .queries import RenderedQuery
 
 SCHEMA_URL = "https://github.com/Microsoft/Application-Insights-Workbooks/blob/master/schema/workbook.json"
 LOGS = "microsoft.operationalinsights/workspaces"
@@ -39,7 +39,7 @@ def canonical_json(document: Any) -> str:
 
 
 def load_layout(context: Mapping[str, Any]) -> dict[str, Any]:
-    from ..kql.render import template_environment
+    from .queries import template_environment
     from ..paths import dashboards_dir
 
     text = template_environment(str(dashboards_dir())).get_template("workbook.layout.yaml.j2").render(**context)
@@ -48,9 +48,9 @@ def load_layout(context: Mapping[str, Any]) -> dict[str, Any]:
 
 def build_workbook(cfg: StackConfig, queries: Mapping[str, RenderedQuery],
                    params: Optional[Mapping[str, Any]] = None) -> dict[str, Any]:
-    """The Notebook/1.0 document. ``queries``: the stack's rendered library (``cvmigrate.kql.render_all``);
+    """The Notebook/1.0 document. ``queries``: the stack's rendered library (``cvmigrate.artefacts.queries_all``);
     ``params``: the render parameters they were built from (error classes and thresholds for the texts)."""
-    from ..kql.params import build_params
+    from .params import build_params
 
     params = params if params is not None else build_params(cfg)
     layout = load_layout({"environment": cfg.environment, "retirement_date": cfg.retirement_date.isoformat(),
