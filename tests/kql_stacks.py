@@ -12,7 +12,8 @@ TODAY = dt.date(2027, 1, 1)
 
 
 def stack(raw: dict) -> StackConfig:
-    base = {"azure-native:location": "westeurope", "cvmigrate:retirementDate": "2028-09-25",
+    base = {"azure-native:location": "westeurope", "azure-native:subscriptionId": "11111111-2222-3333-4444-555555555555",
+            "cvmigrate:retirementDate": "2028-09-25",
             "cvmigrate:alerts": {"emails": ["oncall@contoso.com"]}}
     cfg, issues = parse_stack_config({**base, **raw}, "test", today=TODAY)
     assert cfg is not None, [str(i) for i in issues]

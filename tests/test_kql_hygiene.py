@@ -121,7 +121,7 @@ def test_thresholds_from_the_stack_reach_the_queries():
     from cvmigrate.config.parse import parse_stack_config
     from kql_stacks import TODAY
     cfg, issues = parse_stack_config({
-        "azure-native:location": "westeurope",
+        "azure-native:location": "westeurope", "azure-native:subscriptionId": "11111111-2222-3333-4444-555555555555",
         "cvmigrate:alerts": {"emails": ["oncall@contoso.com"],
                              "thresholds": {"regressionTolerance": 0.5, "replacementMaxErrorRate": 0.02}},
     }, "t", today=TODAY)

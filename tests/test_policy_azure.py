@@ -43,7 +43,8 @@ WS = "/subscriptions/99999999-1111-2222-3333-444444444444/resourceGroups/rg-ops/
      "Microsoft.OperationalInsights/workspaces/law-shared"
 SCOPE = f"/subscriptions/{SUB}/resourceGroups/rg-cv"
 # alert receivers are another section's concern: switched off so only azurePolicy is validated here
-BASE = {"azure-native:location": "westeurope", "cvmigrate:alerts": {"enabled": False}}
+BASE = {"azure-native:location": "westeurope", "azure-native:subscriptionId": "11111111-2222-3333-4444-555555555555",
+         "cvmigrate:alerts": {"enabled": False}}
 
 
 def fields(node, out):

@@ -13,10 +13,12 @@ from cvmigrate.config import (
     SharedAccountConfig,
 )
 from cvmigrate.config.replacement import EndpointConfig
+from cvmigrate import naming
 from cvmigrate.config.replacement_refs import ReplacementRef, replacement_refs
-from stacks import IMAGE_ANALYSIS_WORKLOAD, REFERENCE_WORKLOAD, stack
+from stacks import IMAGE_ANALYSIS_WORKLOAD, REFERENCE_WORKLOAD, SUB, stack
 
 TODAY = dt.date(2026, 11, 21)
+NAMES = naming.NameScope(SUB, "rg-cvmigrate-test", "dev")
 GPT4O = {"name": "gpt-4o", "model": "gpt-4o", "version": "2024-11-20", "sku": "GlobalStandard", "capacity": 10}
 SP = "0a1b2c3d-0000-4000-8000-00000000000a"
 
@@ -86,14 +88,14 @@ def test_replacement_refs_name_endpoint_accounts_and_deployments():
     cfg, issues = parse(automl, foundry, dedicated, ia)
     assert errors(issues) == []
     assert replacement_refs(cfg) == [
-        # naming.aml_endpoint_name: ep-<workload>-<env>
-        ReplacementRef("shelf-scanner", "automl", "ep-shelf-scanner-dev"),
-        # naming.foundry_account_name: the shared account, "ais-shared-<env>-<hash>"
-        ReplacementRef("catalog", "foundry", "ais-shared-dev-efdfe7", ("gpt-4o", "gpt-4o-mini")),
-        # dedicated: "ais-<workload>-<env>-<hash>"
-        ReplacementRef("labels", "foundry", "ais-labels-dev-6c95cc"),
-        # naming.cognitive_account_name: "di-<workload>-<env>-<hash4>"
-        ReplacementRef("receipts", "documentIntelligence", "di-receipts-dev-ce80"),
+        # naming.aml_endpoint_name: ep-<workload>-<env>-<digest>
+        ReplacementRef("shelf-scanner", "automl", naming.aml_endpoint_name(NAMES, "shelf-scanner")),
+        # naming.foundry_account_name: the shared account, "ais-shared-<env>-<digest>"
+        ReplacementRef("catalog", "foundry", naming.foundry_account_name(NAMES), ("gpt-4o", "gpt-4o-mini")),
+        # dedicated: "ais-<workload>-<env>-<digest>"
+        ReplacementRef("labels", "foundry", naming.foundry_account_name(NAMES, "labels")),
+        # naming.cognitive_account_name: "di-<workload>-<env>-<digest>"
+        ReplacementRef("receipts", "documentIntelligence", naming.cognitive_account_name("di", NAMES, "receipts")),
         ReplacementRef("receipts", "face", "face-receipts"),
     ]
 

@@ -9,6 +9,7 @@ pages for Microsoft.CognitiveServices/accounts(/projects) and Microsoft.MachineL
 from __future__ import annotations
 
 import copy
+import re
 import uuid
 
 import pulumi
@@ -16,7 +17,8 @@ import pytest
 
 from cvmigrate.program import build, load_config
 from pulumi_harness import run_program
-from stacks import IMAGE_ANALYSIS_WORKLOAD, REFERENCE_WORKLOAD, stack
+from cvmigrate import naming
+from stacks import IMAGE_ANALYSIS_WORKLOAD, REFERENCE_WORKLOAD, SUB, stack
 
 ACCOUNT = "azure-native:cognitiveservices:Account"
 PROJECT = "azure-native:cognitiveservices:Project"
@@ -30,6 +32,16 @@ STORAGE = "azure-native:storage:StorageAccount"
 DIAG = "azure-native:monitor:DiagnosticSetting"
 ROLE = "azure-native:authorization:RoleAssignment"
 SECRET = "azure-native:keyvault:Secret"
+# Generated names of the test stack (subscription SUB, group rg-cvmigrate-test, environment dev): a readable
+# head and a digest of the scope (tests/config/test_naming.py holds the scheme itself).
+NAMES = naming.NameScope(SUB, "rg-cvmigrate-test", "dev")
+AIS = naming.foundry_account_name(NAMES)
+DI = naming.cognitive_account_name("di", NAMES, "receipts")
+COMPUTE_NAME = naming.aml_compute_name(NAMES, "shelf-scanner")
+DEDICATED_WS = naming.aml_workspace_name(NAMES, "shelf-scanner")
+assert re.fullmatch(r"ais-shared-dev-[a-z2-7]{8}", AIS) and re.fullmatch(r"di-receipts-dev-[a-z2-7]{8}", DI)
+assert re.fullmatch(r"c-shelf-sc-[a-z]{6}", COMPUTE_NAME)
+assert re.fullmatch(r"mlw-shelf-scanner-dev-[a-z2-7]{6}", DEDICATED_WS)
 LAW_ID = "/mock/Workspace/log-analytics"
 ARCHIVE_ID = "/mock/StorageAccount/archive"
 HARNESS_SUB = "00000000-1111-2222-3333-444444444444"  # getClientConfig in pulumi_harness
@@ -111,7 +123,7 @@ def test_automl_workload_gets_shared_workspace_compute_at_zero_and_endpoint_with
 
     compute = g.one(COMPUTE)
     assert compute.parent_name == "shelf-scanner-automl-replacement"
-    assert compute.inputs["computeName"] == "c-shelf-sc-323b"
+    assert compute.inputs["computeName"] == COMPUTE_NAME
     assert compute.inputs["workspaceName"] == "mlw-cvmigrate-dev"
     props = compute.inputs["properties"]
     assert props["computeType"] == "AmlCompute" and props["disableLocalAuth"] is True
@@ -140,7 +152,7 @@ def test_automl_workload_gets_shared_workspace_compute_at_zero_and_endpoint_with
 
     assert summaries["shelf-scanner"]["replacement"] == {"automl": {
         "workspaceId": "/mock/Workspace/replacement-automl-workspace", "workspaceName": "mlw-cvmigrate-dev",
-        "sharedWorkspace": True, "computeName": "c-shelf-sc-323b",
+        "sharedWorkspace": True, "computeName": COMPUTE_NAME,
         "computeId": "/mock/Compute/shelf-scanner-automl-compute", "computeSku": "Standard_NC6s_v3",
         "endpointId": "/mock/OnlineEndpoint/shelf-scanner-automl-endpoint", "endpointName": "shelf-scanner",
         "authMode": "AADToken", "scoringUri": None}}
@@ -154,7 +166,7 @@ def test_dedicated_workspace_belongs_to_the_workload_and_takes_its_network_setti
     ws = g.one(ML_WORKSPACE)
     assert ws.parent_name == "shelf-scanner-automl"
     assert g.by_urn(ws.parent).parent_name == "shelf-scanner-automl-replacement"
-    assert ws.inputs["workspaceName"] == "mlw-shelf-scanner-dev"
+    assert ws.inputs["workspaceName"] == DEDICATED_WS
     assert ws.inputs["publicNetworkAccess"] == "Enabled"
     assert ws.inputs["tags"]["cvmigrate-workload"] == "shelf-scanner"
     assert g.one(ENDPOINT).inputs["properties"]["publicNetworkAccess"] == "Enabled"
@@ -168,16 +180,16 @@ def test_foundry_account_is_secure_by_default_and_deployments_are_chained():
         "projectName": "shelf-scanner", "deployments": [GPT4O, MINI]}}))
     account = g.one(ACCOUNT)
     assert account.parent_name == "replacement-foundry"
-    assert account.inputs["accountName"] == "ais-shared-dev-efdfe7"
+    assert account.inputs["accountName"] == AIS
     assert account.inputs["kind"] == "AIServices"
     assert account.inputs["identity"] == {"type": "SystemAssigned"}
     assert account.inputs["properties"] == {
-        "customSubDomainName": "ais-shared-dev-efdfe7", "disableLocalAuth": True,
+        "customSubDomainName": AIS, "disableLocalAuth": True,
         "publicNetworkAccess": "Disabled", "allowProjectManagement": True}
     assert account.replace_on_changes == ["kind"] and account.delete_before_replace is False
 
     project = g.one(PROJECT)
-    assert project.inputs["accountName"] == "ais-shared-dev-efdfe7"
+    assert project.inputs["accountName"] == AIS
     assert project.inputs["projectName"] == "shelf-scanner"
     assert project.inputs["identity"] == {"type": "SystemAssigned"}
     assert account.urn in project.dependencies
@@ -198,8 +210,8 @@ def test_foundry_account_is_secure_by_default_and_deployments_are_chained():
 
     foundry = summaries["shelf-scanner"]["replacement"]["foundry"]
     assert foundry == {
-        "accountId": "/mock/Account/replacement-foundry-account", "accountName": "ais-shared-dev-efdfe7",
-        "sharedAccount": True, "endpoint": "https://ais-shared-dev-efdfe7.cognitiveservices.azure.com/",
+        "accountId": "/mock/Account/replacement-foundry-account", "accountName": AIS,
+        "sharedAccount": True, "endpoint": f"https://{AIS}.cognitiveservices.azure.com/",
         "projectId": "/mock/Project/shelf-scanner-foundry-project", "projectName": "shelf-scanner",
         "projectEndpoints": {}, "deployments": ["gpt-4o", "gpt-4o-mini"]}
 
@@ -246,7 +258,7 @@ def test_image_analysis_workload_gets_document_intelligence_and_face_accounts():
     accounts = {a.inputs["kind"]: a for a in g.of_type(ACCOUNT)}
     assert sorted(accounts) == ["Face", "FormRecognizer"]
     di, face = accounts["FormRecognizer"], accounts["Face"]
-    assert di.inputs["accountName"] == "di-receipts-dev-ce80"
+    assert di.inputs["accountName"] == DI
     for account in (di, face):
         assert account.parent_name == "receipts-vision-replacement"
         assert account.inputs["properties"]["disableLocalAuth"] is True
@@ -258,8 +270,8 @@ def test_image_analysis_workload_gets_document_intelligence_and_face_accounts():
         assert logs(setting) == ["Audit", "RequestResponse"] and metrics(setting) == ["AllMetrics"]
     ia = summaries["receipts"]["replacement"]
     assert ia["documentIntelligence"] == {
-        "accountId": "/mock/Account/receipts-documentIntelligence", "accountName": "di-receipts-dev-ce80",
-        "kind": "FormRecognizer", "endpoint": "https://di-receipts-dev-ce80.cognitiveservices.azure.com/"}
+        "accountId": "/mock/Account/receipts-documentIntelligence", "accountName": DI,
+        "kind": "FormRecognizer", "endpoint": f"https://{DI}.cognitiveservices.azure.com/"}
     assert ia["face"]["kind"] == "Face"
 
 
@@ -287,13 +299,13 @@ def test_mixed_estate_builds_each_target_under_its_workload():
         "receipts-vision-replacement": ("VisionServicesStack", "receipts"),
     }
     assert sorted((a.inputs["kind"], a.inputs["accountName"]) for a in g.of_type(ACCOUNT)) == [
-        ("AIServices", "ais-shared-dev-efdfe7"), ("FormRecognizer", "di-receipts-dev-ce80")]
+        ("AIServices", AIS), ("FormRecognizer", DI)]
     assert len(g.of_type(ML_WORKSPACE)) == 1 and len(g.of_type(ENDPOINT)) == 1
     assert len(g.of_type(DEPLOYMENT)) == 2 and len(g.of_type(PROJECT)) == 1
     assert {name: s["replacementRefs"] for name, s in summaries.items()} == {
         "shelf-scanner": [{"target": "automl", "name": "shelf-scanner", "deployments": []}],
-        "catalog": [{"target": "foundry", "name": "ais-shared-dev-efdfe7", "deployments": ["gpt-4o", "gpt-4o-mini"]}],
-        "receipts": [{"target": "documentIntelligence", "name": "di-receipts-dev-ce80", "deployments": []}],
+        "catalog": [{"target": "foundry", "name": AIS, "deployments": ["gpt-4o", "gpt-4o-mini"]}],
+        "receipts": [{"target": "documentIntelligence", "name": DI, "deployments": []}],
     }
     # Every replacement resource is tagged for its workload (shared pieces: "shared").
     assert {r.inputs["tags"]["cvmigrate-workload"] for r in replacement_resources(g)} == {
@@ -357,7 +369,7 @@ def roles(graph):
 
 def test_access_principals_get_the_roles_of_each_target():
     g, _ = run(*MIXED)
-    ais = "Microsoft.CognitiveServices/accounts/ais-shared-dev-efdfe7"
+    ais = f"Microsoft.CognitiveServices/accounts/{AIS}"
     assert roles(g) == sorted([
         ("/mock/Workspace/replacement-automl-workspace", SP, DATA_SCIENTIST, "ServicePrincipal",
          expected_name("Microsoft.MachineLearningServices/workspaces/mlw-cvmigrate-dev", SP, DATA_SCIENTIST)),
@@ -369,7 +381,7 @@ def test_access_principals_get_the_roles_of_each_target():
         ("/mock/Project/catalog-foundry-project", GROUP, AI_DEVELOPER, "Group",
          expected_name(f"{ais}/projects/catalog", GROUP, AI_DEVELOPER)),
         ("/mock/Account/receipts-documentIntelligence", GROUP, COG_USER, "Group",
-         expected_name("Microsoft.CognitiveServices/accounts/di-receipts-dev-ce80", GROUP, COG_USER)),
+         expected_name(f"Microsoft.CognitiveServices/accounts/{DI}", GROUP, COG_USER)),
     ])
     assignment = next(r for r in g.of_type(ROLE) if r.inputs["principalType"] == "Group"
                       and r.inputs["scope"].endswith("documentIntelligence"))

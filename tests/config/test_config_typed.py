@@ -49,7 +49,8 @@ def test_no_field_is_any_or_an_open_bag():
 
 
 def test_every_section_is_a_typed_field():
-    raw = {"azure-native:location": "westeurope", "cvmigrate:alerts": {"enabled": False},
+    raw = {"azure-native:location": "westeurope", "azure-native:subscriptionId": "11111111-2222-3333-4444-555555555555",
+           "cvmigrate:alerts": {"enabled": False},
            "cvmigrate:azurePolicy": {"enabled": False}}
     cfg, issues = parse_stack_config(raw, "dev")
     assert cfg is not None, issues

@@ -16,6 +16,7 @@ from cvmigrate.export.keyvault import read_secret, training_key_location
 STACK = textwrap.dedent("""\
     config:
       azure-native:location: westeurope
+      azure-native:subscriptionId: "11111111-2222-3333-4444-555555555555"
       cvmigrate:resourceGroup: {name: rg-cvm-kvtest, create: true}
       cvmigrate:logAnalytics: {create: true}
       cvmigrate:archive: {create: true}

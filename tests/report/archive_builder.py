@@ -16,6 +16,7 @@ SUB = "00000000-1111-2222-3333-444444444444"
 STACK = """\
 config:
   azure-native:location: westeurope
+  azure-native:subscriptionId: "%(sub)s"
   cvmigrate:environment: t
   cvmigrate:resourceGroup: {name: rg-t, create: true}
   cvmigrate:retirementDate: "2028-09-25"

@@ -55,14 +55,14 @@ class AutoMLWorkspace(pulumi.ComponentResource):
         location = args.location or ctx.location
         tags = ctx.tags_for(args.scope, args.wave)
         child = pulumi.ResourceOptions(parent=self)
-        self.workspace_name = args.name or naming.aml_workspace_name(ctx.environment, args.scope)
+        self.workspace_name = args.name or naming.aml_workspace_name(ctx.names, args.scope)
         self.location = location
         self.resource_group_name = ctx.resource_group_name
         self.public_network_access = args.public_network_access
 
         store = storage.StorageAccount(
             f"{name}-storage",
-            account_name=naming.storage_account_name(ctx.environment, f"aml-{scope}", ctx.resource_group),
+            account_name=naming.storage_account_name(ctx.names, f"aml-{scope}"),
             resource_group_name=ctx.resource_group_name, location=location,
             kind=storage.Kind.STORAGE_V2, sku=storage.SkuArgs(name=storage.SkuName.STANDARD_LRS),
             allow_blob_public_access=False, minimum_tls_version=storage.MinimumTlsVersion.TLS1_2,
@@ -80,7 +80,7 @@ class AutoMLWorkspace(pulumi.ComponentResource):
             vault_props["enable_purge_protection"] = True  # can never be switched off: only ever send True
         vault = keyvault.Vault(
             f"{name}-key-vault",
-            vault_name=naming.key_vault_name(ctx.environment, "aml", f"{ctx.resource_group}/{scope}"),
+            vault_name=naming.key_vault_name(ctx.names, f"aml-{scope}"),
             resource_group_name=ctx.resource_group_name, location=location,
             properties=keyvault.VaultPropertiesArgs(**vault_props), tags=tags, opts=child)
         diagnostic_setting(f"{name}-key-vault-diagnostics", vault.id, ctx.sink, categories=(),
@@ -160,7 +160,7 @@ class AutoMLStack(pulumi.ComponentResource):
         self.workspace = workspace
         tags = ctx.tags_for(w, args.wave)
 
-        compute_name = naming.aml_compute_name(w)
+        compute_name = naming.aml_compute_name(ctx.names, w)
         compute = ml.Compute(
             f"{w}-automl-compute",
             compute_name=compute_name,
@@ -182,7 +182,7 @@ class AutoMLStack(pulumi.ComponentResource):
             tags=tags,
             opts=pulumi.ResourceOptions(parent=self, depends_on=[workspace.workspace]))
 
-        ep_name = endpoint_name(cfg, w, ctx.environment)
+        ep_name = endpoint_name(cfg, w, ctx.names)
         endpoint = ml.OnlineEndpoint(
             f"{w}-automl-endpoint",
             endpoint_name=ep_name,

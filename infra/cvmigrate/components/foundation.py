@@ -86,8 +86,7 @@ class Foundation(pulumi.ComponentResource):
 
             archive = storage.StorageAccount(
                 "archive",
-                account_name=cfg.archive.name or naming.storage_account_name(
-                    cfg.environment, "logs", cfg.resource_group.name),
+                account_name=cfg.archive.name or naming.storage_account_name(cfg.names, "logs"),
                 resource_group_name=self.resource_group_name,
                 location=cfg.location,
                 kind=storage.Kind.STORAGE_V2,

@@ -13,9 +13,8 @@ from typing import Any, Optional, Sequence
 
 import pulumi
 
-from .. import naming
 from ..config.principals import AccessPrincipal
-from ..config.replacement import KIND_AISERVICES, FoundryConfig, foundry_account_name
+from ..config.replacement import KIND_AISERVICES, FoundryConfig, foundry_account_name, shared_foundry_account_name
 from .cognitive import CognitiveAccountSpec, account_scope_path, cognitive_account
 from .diagnostics import diagnostic_setting
 from .replacement_context import ReplacementContext, SharedGrants
@@ -90,7 +89,7 @@ class FoundryStack(pulumi.ComponentResource):
         cfg, ctx, w = args.config, args.context, args.workload
         if cfg.dedicated_account:
             account = FoundryAccount(f"{w}-foundry", FoundryAccountArgs(
-                name=foundry_account_name(cfg, w, ctx.environment, ctx.defaults), context=ctx,
+                name=foundry_account_name(cfg, w, ctx.names, ctx.defaults), context=ctx,
                 location=cfg.location, public_network_access=cfg.public_network_access or "Disabled",
                 disable_local_auth=cfg.disable_local_auth, restore=cfg.restore, workload=w, wave=args.wave),
                 pulumi.ResourceOptions(parent=self))
@@ -157,6 +156,6 @@ class FoundryStack(pulumi.ComponentResource):
 def shared_account_args(ctx: ReplacementContext) -> FoundryAccountArgs:
     shared = ctx.defaults.foundry
     return FoundryAccountArgs(
-        name=shared.name or naming.foundry_account_name(ctx.environment), context=ctx, location=shared.location,
+        name=shared_foundry_account_name(ctx.names, ctx.defaults), context=ctx, location=shared.location,
         sku=shared.sku, public_network_access=shared.public_network_access,
         disable_local_auth=shared.disable_local_auth, restore=shared.restore)

@@ -9,6 +9,7 @@ import pulumi
 
 from ..config.principals import AccessPrincipal
 from ..config.replacement_defaults import ReplacementDefaults
+from ..naming import NameScope
 from ..tags import ROLE_REPLACEMENT, cvmigrate_tags
 from . import access
 from .diagnostics import DiagnosticsSink
@@ -17,12 +18,14 @@ from .diagnostics import DiagnosticsSink
 @dataclass
 class ReplacementContext:
     """Required: environment, location, resource_group_name (live), resource_group (configured name, used in
-    deterministic names), sink. Optional: tags, defaults (cvmigrate:replacement), key_vault_purge_protection."""
+    deterministic names), sink, names (what generated names are unique for). Optional: tags, defaults
+    (cvmigrate:replacement), key_vault_purge_protection."""
     environment: str
     location: str
     resource_group_name: pulumi.Input[str]
     resource_group: str
     sink: DiagnosticsSink
+    names: NameScope
     tags: dict[str, str] = field(default_factory=dict)
     defaults: ReplacementDefaults = field(default_factory=ReplacementDefaults)
     key_vault_purge_protection: bool = True

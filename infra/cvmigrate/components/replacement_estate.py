@@ -34,7 +34,7 @@ class ReplacementEstate:
     def create(cls, cfg: StackConfig, *, resource_group_name: pulumi.Input[str], sink) -> "ReplacementEstate":
         ctx = ReplacementContext(
             environment=cfg.environment, location=cfg.location, resource_group_name=resource_group_name,
-            resource_group=cfg.resource_group.name, sink=sink, tags=cfg.tags, defaults=cfg.replacement,
+            resource_group=cfg.resource_group.name, sink=sink, names=cfg.names, tags=cfg.tags, defaults=cfg.replacement,
             key_vault_purge_protection=cfg.key_vault.purge_protection)
         estate = cls(config=cfg, context=ctx)
         replacements = [w.replacement for w in cfg.workloads if w.replacement is not None]

@@ -41,7 +41,7 @@ class VisionServicesStack(pulumi.ComponentResource):
             if target is None:
                 continue
             key = TARGET_KEYS[target.kind]
-            account_name = target.account_name(ctx.environment, w)
+            account_name = target.account_name(ctx.names, w)
             handle = cognitive_account(f"{w}-{key}", CognitiveAccountSpec(
                 name=account_name, kind=target.kind, location=target.location or ctx.location,
                 resource_group_name=ctx.resource_group_name, sku=target.sku,

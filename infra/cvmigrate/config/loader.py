@@ -85,8 +85,9 @@ def load_from_pulumi() -> tuple[StackConfig | None, list[ConfigIssue]]:
             if bare.startswith("config:"):  # old-style "ns:config:key"
                 bare = bare[len("config:"):]
             raw[bare] = _decode(pulumi.Config(NAMESPACE).get(bare))
-    location = pulumi.Config("azure-native").get("location")
-    return parse_stack_config(raw, pulumi.get_stack(), location=location)
+    azure = pulumi.Config("azure-native")
+    raw["azure-native:subscriptionId"] = azure.get("subscriptionId")
+    return parse_stack_config(raw, pulumi.get_stack(), location=azure.get("location"))
 
 
 def _decode(value: str | None) -> Any:

@@ -5,6 +5,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Optional
 
+from ..naming import NameScope
 from .alerts import AlertsConfig
 from .arm import ArmId
 from .azure_policy import AzurePolicyConfig
@@ -148,10 +149,17 @@ class StackConfig:
     decommission_silent_days: int = 30
     cloud: str = "AzureCloud"        # azure-native:environment as a cvmigrate.clouds name
     tags: dict[str, str] = field(default_factory=dict)
+    subscription_id: str = ""        # azure-native:subscriptionId, the subscription the stack deploys into
+    name_generation: int = 0         # cvmigrate:nameGeneration, bumped to escape soft-delete name holds
     alerts: AlertsConfig = field(default_factory=AlertsConfig)                  # cvmigrate:alerts
     replacement: ReplacementDefaults = field(default_factory=ReplacementDefaults)  # cvmigrate:replacement
     azure_policy: AzurePolicyConfig = field(default_factory=AzurePolicyConfig)  # cvmigrate:azurePolicy
     warnings: tuple[str, ...] = ()
+
+    @property
+    def names(self) -> NameScope:
+        """What the stack's generated names are unique for (see cvmigrate.naming)."""
+        return NameScope(self.subscription_id, self.resource_group.name, self.environment, self.name_generation)
 
     def workload(self, name: str) -> WorkloadConfig:
         for w in self.workloads:

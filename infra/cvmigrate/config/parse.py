@@ -21,7 +21,8 @@ from .model import (
     CUTOVER_STATES, DEFAULT_RETIREMENT_DATE, ArchiveConfig, CutoverConfig, KeyVaultConfig,
     LogAnalyticsConfig, ResourceGroupConfig, StackConfig, WorkloadConfig,
 )
-from .patterns import ENV_NAME, LOCATION, RESOURCE_GROUP_NAME, WORKLOAD_NAME
+from .names import check_names
+from .patterns import ENV_NAME, LOCATION, RESOURCE_GROUP_NAME, WORKLOAD_NAME, is_guid
 from .principals import parse_access
 from .reader import Node
 from .replacement import parse_replacement
@@ -32,7 +33,7 @@ NAMESPACE = "cvmigrate"
 _TOP_KEYS = (
     "environment", "production", "allowCreateInProduction", "resourceGroup", "logAnalytics",
     "archive", "keyVault", "retirementDate", "workloads", "diagnosticSettingName",
-    "decommission", "tags", "alerts", "replacement", "azurePolicy",
+    "decommission", "tags", "alerts", "replacement", "azurePolicy", "nameGeneration",
 )
 
 
@@ -47,6 +48,7 @@ def parse_stack_config(raw: Mapping[str, Any], stack: str, *, today: dt.date | N
     problems = Problems()
     values: dict[str, Any] = {}
     cloud_environment: str | None = None
+    subscription: Any = None
     for key, value in raw.items():
         ns, _, bare = key.rpartition(":")
         if ns in ("", NAMESPACE):
@@ -55,12 +57,14 @@ def parse_stack_config(raw: Mapping[str, Any], stack: str, *, today: dt.date | N
             location = value
         elif key == "azure-native:environment":
             cloud_environment = str(value)
+        elif key == "azure-native:subscriptionId":
+            subscription = value
     root = Node(values, NAMESPACE + ":", problems)  # children render as cvmigrate:workloads[0]...
     root.only_keys(_TOP_KEYS)
 
-    environment = root.string("environment", default=stack.lower(), pattern=ENV_NAME,
-                              pattern_help="lower-case letters, digits and dashes, at most 15 characters",
-                              example="dev")
+    environment = _environment(root, stack)
+    subscription_id = _subscription(subscription, problems)
+    generation = root.integer("nameGeneration", default=0, minimum=0, maximum=999)
     production = root.boolean("production")
     allow_create = root.boolean("allowCreateInProduction")
 
@@ -116,15 +120,56 @@ def parse_stack_config(raw: Mapping[str, Any], stack: str, *, today: dt.date | N
 
     cfg = None
     if not problems.errors:
-        cfg = StackConfig(
+        cfg = StackConfig(subscription_id=subscription_id, name_generation=generation,
             stack=stack, environment=environment, location=location or "", cloud=cloud,
             resource_group=resource_group, log_analytics=log_analytics, archive=archive,
             key_vault=key_vault, retirement_date=retirement, workloads=tuple(workloads),
             production=production, allow_create_in_production=allow_create,
             diagnostic_setting_name=diag_name, decommission_silent_days=silent_days, tags=tags,
-            alerts=alerts, replacement=replacement_defaults, azure_policy=azure_policy, warnings=tuple(str(w) for w in problems.warnings),
+            alerts=alerts, replacement=replacement_defaults, azure_policy=azure_policy,
+            warnings=tuple(str(w) for w in problems.warnings),
         )
+        check_names(cfg, problems)
+        if problems.errors:
+            cfg = None
     return cfg, problems.issues
+
+
+_ENV_HELP = "lower-case letters, digits and dashes, at most 15 characters"
+
+
+def _environment(root: Node, stack: str) -> str:
+    """``cvmigrate:environment``, else the stack name; the same rule holds for both, since either ends up in
+    resource names and tags."""
+    if root.has("environment"):
+        return root.string("environment", default="", pattern=ENV_NAME, pattern_help=_ENV_HELP, example="dev") or ""
+    candidate = stack.lower()
+    if not re.fullmatch(ENV_NAME, candidate):
+        root.get("environment").error(
+            f"is not set, and the stack name '{stack}' cannot stand in for it ({_ENV_HELP}, "
+            "neither starting nor ending with a dash).",
+            "set cvmigrate:environment, e.g. `pulumi config set cvmigrate:environment dev`.")
+        return ""
+    return candidate
+
+
+def _subscription(value: Any, problems: Problems) -> str:
+    """``azure-native:subscriptionId``: hashed into every name that must be unique beyond the stack."""
+    path = "azure-native:subscriptionId"
+    if value is None or value == "":
+        problems.add(path, "is required: generated names are unique per subscription (like Bicep's uniqueString), "
+                           "so the stack must know which one it deploys into.",
+                     "run `pulumi config set azure-native:subscriptionId <subscription-id>` (az account show --query id).")
+        return ""
+    if not is_guid(str(value)):
+        problems.add(path, f"'{value}' is not a subscription ID (a GUID).",
+                     "copy it from `az account show --query id`.")
+        return ""
+    if str(value).strip("0-") == "":
+        problems.warn(path, "is the all-zero placeholder of the example stacks, so generated names are not "
+                            "unique to your subscription.",
+                      "set your own: `pulumi config set azure-native:subscriptionId <subscription-id>`.")
+    return str(value).lower()
 
 
 def _resource_group(node: Node, environment: str) -> ResourceGroupConfig:

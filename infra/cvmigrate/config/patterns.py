@@ -19,7 +19,7 @@ SUBDOMAIN_ACCOUNT_NAME = r"[a-z0-9][a-z0-9-]{0,62}[a-z0-9]"
 
 # cvmigrate's own identifiers.
 WORKLOAD_NAME = r"[A-Za-z0-9][A-Za-z0-9-]{0,38}[A-Za-z0-9]"
-ENV_NAME = r"[a-z0-9][a-z0-9-]{0,14}"
+ENV_NAME = r"[a-z0-9](?:[a-z0-9-]{0,13}[a-z0-9])?"   # ends up inside resource names: no dash at either end
 
 RESOURCE_GROUP_NAME = r"[-\w.()]{1,89}[-\w()]"
 AML_WORKSPACE_NAME = r"[A-Za-z0-9][A-Za-z0-9_-]{2,32}"

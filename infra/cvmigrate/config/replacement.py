@@ -54,7 +54,7 @@ DEFAULT_IDLE_SECONDS = 120  # AmlCompute's own default scale-down delay
 
 @dataclass(frozen=True)
 class EndpointConfig:
-    name: Optional[str] = None         # None: naming.aml_endpoint_name(workload, environment)
+    name: Optional[str] = None         # None: naming.aml_endpoint_name(names, workload)
     auth_mode: str = "aad_token"       # config value; `arm_auth_mode` is what ARM takes
 
     @property
@@ -116,9 +116,9 @@ class CognitiveTargetConfig:
     location: Optional[str] = None
     config_path: str = ""
 
-    def account_name(self, environment: str, workload: str) -> str:
+    def account_name(self, names: naming.NameScope, workload: str) -> str:
         prefix = "di" if self.kind == KIND_DOCUMENT_INTELLIGENCE else "face"
-        return self.name or naming.cognitive_account_name(prefix, environment, workload)
+        return self.name or naming.cognitive_account_name(prefix, names, workload)
 
 
 KIND_AISERVICES = "AIServices"
@@ -326,12 +326,16 @@ def _cognitive(node: Node, kind: str, claims: NameClaims) -> Optional[CognitiveT
 
 # --- names the stack creates ------------------------------------------------------------------
 
-def endpoint_name(automl: AutoMLConfig, workload: str, environment: str) -> str:
-    return naming.aml_endpoint_name(workload, environment, automl.endpoint.name)
+def endpoint_name(automl: AutoMLConfig, workload: str, names: naming.NameScope) -> str:
+    return naming.aml_endpoint_name(names, workload, automl.endpoint.name)
 
 
-def foundry_account_name(foundry: FoundryConfig, workload: str, environment: str,
+def foundry_account_name(foundry: FoundryConfig, workload: str, names: naming.NameScope,
                          defaults: ReplacementDefaults) -> str:
     if foundry.dedicated_account:
-        return foundry.account_name or naming.foundry_account_name(environment, workload)
-    return defaults.foundry.name or naming.foundry_account_name(environment)
+        return foundry.account_name or naming.foundry_account_name(names, workload)
+    return shared_foundry_account_name(names, defaults)
+
+
+def shared_foundry_account_name(names: naming.NameScope, defaults: ReplacementDefaults) -> str:
+    return defaults.foundry.name or naming.foundry_account_name(names)

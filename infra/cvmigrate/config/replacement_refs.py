@@ -36,14 +36,14 @@ def replacement_refs(cfg: StackConfig) -> list[ReplacementRef]:
         if r is None:
             continue
         if r.automl is not None:
-            refs.append(ReplacementRef(w.name, "automl", endpoint_name(r.automl, w.name, cfg.environment)))
+            refs.append(ReplacementRef(w.name, "automl", endpoint_name(r.automl, w.name, cfg.names)))
         if r.foundry is not None:
             refs.append(ReplacementRef(
-                w.name, "foundry", foundry_account_name(r.foundry, w.name, cfg.environment, cfg.replacement),
+                w.name, "foundry", foundry_account_name(r.foundry, w.name, cfg.names, cfg.replacement),
                 tuple(d.name for d in r.foundry.deployments)))
         if r.document_intelligence is not None:
             refs.append(ReplacementRef(w.name, "documentIntelligence",
-                                       r.document_intelligence.account_name(cfg.environment, w.name)))
+                                       r.document_intelligence.account_name(cfg.names, w.name)))
         if r.face is not None:
-            refs.append(ReplacementRef(w.name, "face", r.face.account_name(cfg.environment, w.name)))
+            refs.append(ReplacementRef(w.name, "face", r.face.account_name(cfg.names, w.name)))
     return refs
