@@ -31,6 +31,7 @@ SECRET_VALUE = "training-key-from-the-vault"
 class StandIn:
     def __init__(self):
         self.seen: list[dict] = []
+        self.bodies: list[object] = []     # request bodies (JSON), in the order of ``seen``
         outer = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -55,6 +56,7 @@ class StandIn:
                 token = auth.split(" ", 1)[1] if auth.startswith("Bearer ") else None
                 path = urlsplit(self.path).path
                 outer.seen.append({"host": host, "method": self.command, "path": path, "token": token})
+                outer.bodies.append(body)
                 if "/providers/Microsoft.OperationalInsights/workspaces/" in path:
                     return self._send(200, {"properties": {"customerId": WORKSPACE_GUID}})
                 if path == "/v1/$batch":

@@ -3,7 +3,8 @@
 
 The library raises domain errors (:mod:`cvmigrate.errors`, :mod:`cvmigrate.config`) that name their input by
 its library name; only this package maps them to flag names and exit codes (documented in the README):
-0 success / on track, 2 bad input, 3 regression or off track (status only); anything else is a bug.
+0 success / on track, 2 bad input, 3 regression or off track (status) or an incomplete inventory;
+anything else is a bug.
 """
 from __future__ import annotations
 
@@ -14,10 +15,10 @@ from typing import Sequence
 from .. import __version__
 from ..config import ConfigError, StackFileError
 from ..errors import UserError
-from . import compare, export, render, sample, scan, status, validate
+from . import compare, export, inventory, render, sample, scan, status, validate
 
 # Subcommand modules, in the order `--help` lists them.
-COMMANDS = (validate, export, compare, render, status, sample, scan)
+COMMANDS = (validate, export, inventory, compare, render, status, sample, scan)
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2

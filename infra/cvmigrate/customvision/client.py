@@ -28,6 +28,9 @@ from .http import API_BASE, RETRY_STATUSES, backoff_seconds, error_body, normali
 PAGE_SIZE = 256                 # GetTaggedImages/GetUntaggedImages: "take ... limited to 256"
 BY_IDS_LIMIT = 256              # GetImagesByIds: "imageIds ... Limited to 256"
 MAX_ATTEMPTS = 6
+# The Custom Vision portal's default thresholds for the scores it shows (probability 50 %, overlap 30 %).
+PORTAL_THRESHOLD = 0.5
+PORTAL_OVERLAP_THRESHOLD = 0.3
 PREDICTION_KEY_HINT = (
     "the service rejected the training key (HTTP 401). This is usually a prediction key, or the key of "
     "another resource or region: use Key 1/Key 2 of the Custom Vision *Training* resource that --endpoint "

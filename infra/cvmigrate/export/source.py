@@ -7,14 +7,13 @@ from pathlib import Path
 from typing import Any, Optional
 
 from ..customvision import ImageUrlUnavailable, ServiceError, TrainingApiError, TrainingClient, is_guid
-from ..customvision.client import Downloaded
+from ..customvision.client import PORTAL_OVERLAP_THRESHOLD, PORTAL_THRESHOLD, Downloaded
 from ..customvision.ids import image_file_stem
 from .errors import ExportError
 from .mapping import DETECTION
 
-# The Custom Vision portal's default thresholds for the scores it shows (probability 50 %, overlap 30 %).
-PERFORMANCE_THRESHOLD = 0.5
-OVERLAP_THRESHOLD = 0.3
+PERFORMANCE_THRESHOLD = PORTAL_THRESHOLD
+OVERLAP_THRESHOLD = PORTAL_OVERLAP_THRESHOLD
 URL_REFRESHES = 3       # fresh URLs asked for one image before giving up
 
 

@@ -1,0 +1,73 @@
+"""``inventory --key-vault NAME``: keep the identifiers people lose track of as Key Vault secrets, as the
+migration guidance recommends: the training endpoint, each project's ID, and each project's published name and
+prediction resource ID. Never a key. Secret names follow Key Vault's rule (1-127 of ``0-9a-zA-Z-``,
+learn.microsoft.com "About keys, secrets, and certificates": object names)."""
+from __future__ import annotations
+
+import re
+from typing import Any, Callable
+
+from ..errors import UserError
+
+VAULT_NAME = re.compile(r"[a-zA-Z][a-zA-Z0-9-]{1,22}[a-zA-Z0-9]")
+SECRET_NAME_MAX = 127
+PREFIX = "cv"
+
+
+class KeyVaultError(UserError):
+    """Storing the identifiers in Key Vault failed (name, sign-in, permission)."""
+
+
+def check_vault_name(name: str) -> str:
+    if not VAULT_NAME.fullmatch(name or "") or "--" in name:
+        raise KeyVaultError(f"--key-vault {name!r} is not a Key Vault name (3-24 letters, digits and hyphens, "
+                            "starting with a letter)")
+    return name
+
+
+def _slug(text: str) -> str:
+    out = re.sub(r"[^0-9a-zA-Z]+", "-", text).strip("-").lower()
+    return out[:60].strip("-") or "project"
+
+
+def identifier_secrets(inv: dict) -> dict[str, str]:
+    """Secret name -> value for everything worth keeping (deterministic; a slug shared by two projects gets
+    the first 8 characters of each project's ID)."""
+    secrets = {f"{PREFIX}-training-endpoint": inv["endpoint"]}
+    projects = [p for p in inv["projects"] if "error" not in p]
+    slugs = [_slug(str(p["name"])) for p in projects]
+    for project, slug in zip(projects, slugs):
+        if slugs.count(slug) > 1:
+            slug = f"{slug}-{str(project['id'])[:8]}"
+        base = f"{PREFIX}-{slug}"
+        secrets[f"{base}-project-id"] = str(project["id"])
+        published = [it for it in project["iterations"] if it.get("publishName")]
+        if published:   # iterations are newest first
+            secrets[f"{base}-publish-name"] = str(published[0]["publishName"])
+            if published[0].get("predictionResourceId"):
+                secrets[f"{base}-prediction-resource-id"] = str(published[0]["predictionResourceId"])
+    return secrets
+
+
+def store(inv: dict, vault_url: str, credential: Any, client_factory: Callable[[str, Any], Any] = None) -> list[str]:
+    """Set every identifier secret; returns the names written."""
+    from azure.core.exceptions import ClientAuthenticationError, HttpResponseError
+
+    if client_factory is None:
+        from azure.keyvault.secrets import SecretClient  # heavy SDK: only when a vault is asked for
+        client_factory = lambda u, c: SecretClient(vault_url=u, credential=c)  # noqa: E731
+    client = client_factory(vault_url, credential)
+    written = []
+    for name, value in identifier_secrets(inv).items():
+        try:
+            client.set_secret(name, value, content_type="text/plain",
+                              tags={"source": "cvmigrate-inventory", "endpoint": inv["endpoint"][:256]})
+        except ClientAuthenticationError as exc:
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise KeyVaultError(f"cannot sign in to {vault_url} ({first}); run `az login` or use an identity with "
+                                "'Key Vault Secrets Officer' on the vault") from None
+        except HttpResponseError as exc:
+            raise KeyVaultError(f"storing secret {name!r} in {vault_url} failed: HTTP {exc.status_code} "
+                                f"{exc.reason or ''}".strip()) from None
+        written.append(name)
+    return written
