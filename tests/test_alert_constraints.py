@@ -32,6 +32,7 @@ from kusto_check import result_columns
 
 from cvmigrate.config.alerts import Thresholds
 from cvmigrate.report import duck
+from cvmigrate.artefacts import build_params
 from cvmigrate.artefacts.alert_queries import alert_params, render_alert_template
 from cvmigrate.artefacts.catalogue import LogAlert, load_catalogue, minutes, resolve
 
@@ -64,7 +65,7 @@ def log_alerts() -> list[LogAlert]:
 def rendered(alert: LogAlert, thresholds: Thresholds, stack: str = "mixed"):
     cfg, refs = STACKS[stack]
     resolved = resolve(alert, thresholds)
-    return resolved, render_alert_template(alert.query, alert_params(cfg, resolved, refs))
+    return resolved, render_alert_template(alert.query, alert_params(build_params(cfg, refs=refs), resolved))
 
 
 def test_the_catalogue_has_log_alerts_to_hold():

@@ -20,7 +20,8 @@ from kusto_check import check_kql
 from cvmigrate.config.alerts import Thresholds
 from cvmigrate.artefacts import build_params, render_query
 from cvmigrate.report import duck
-from cvmigrate.artefacts.alert_queries import alert_params, render_alert_template, rule_queries
+from cvmigrate.artefacts import render
+from cvmigrate.artefacts.alert_queries import alert_params, render_alert_template
 from cvmigrate.artefacts.catalogue import MAX_QUERY_RANGE_HOURS, LogAlert, load_catalogue, resolve
 
 UTC = dt.timezone.utc
@@ -55,7 +56,7 @@ def log_alerts():
 def diagnostics():
     texts, sources = {}, {}
     for case, (cfg, refs) in CASES.items():
-        for name, (_, q) in rule_queries(cfg, refs).items():
+        for name, (_, q) in render(cfg, refs=refs).alert_rules.items():
             texts[f"{case}/{name}"] = q.text
             sources[f"{case}/{name}"] = q.source
     return texts, check_kql(texts, sources)
@@ -70,13 +71,13 @@ def test_every_alert_query_passes_the_kusto_language_service(diagnostics, case, 
 
 
 def test_alert_queries_are_portable_and_name_their_dimensions():
-    for name, (resolved, q) in rule_queries(MIXED, MIXED_REFS).items():
+    for name, (resolved, q) in render(MIXED, refs=MIXED_REFS).alert_rules.items():
         assert q.source == "logs" and q.portable, name
         assert set(resolved.alert.dimensions) <= set(q.columns), name
 
 
 def test_regression_alert_fits_the_48_hour_query_cap_and_reads_its_whole_baseline():
-    resolved, q = rule_queries(MIXED, MIXED_REFS)["legacy-regression"]
+    resolved, q = render(MIXED, refs=MIXED_REFS).alert_rules["legacy-regression"]
     # defaults: 1-hour window, 7-day baseline -> the alert's baseline is cut to 1 day: 25 hours of data, inside
     # the smallest query time range Azure accepts that holds them (P2D; there is no PT25H).
     assert (resolved.window, resolved.lookback_minutes, resolved.query_time_range) == ("PT1H", 25 * 60, "P2D")
@@ -92,7 +93,7 @@ def test_regression_alert_fits_the_48_hour_query_cap_and_reads_its_whole_baselin
 
 
 def test_library_query_of_an_alert_is_the_library_render():
-    resolved, q = rule_queries(MIXED, MIXED_REFS)["legacy-regression"]
+    resolved, q = render(MIXED, refs=MIXED_REFS).alert_rules["legacy-regression"]
     assert q.text == render_query("legacy_regression", build_params(MIXED, refs=MIXED_REFS,
                                                                      thresholds=resolved.thresholds))
 
@@ -103,7 +104,7 @@ def run(name, rows, aml_rows=(), thresholds=None):
     duck.insert_rows(con, "AmlOnlineEndpointTrafficLog", list(aml_rows))
     alert = next(a for a in log_alerts() if a.query == name)
     resolved = resolve(alert, thresholds or Thresholds.defaults())
-    text = render_alert_template(name, alert_params(MIXED, resolved, MIXED_REFS))
+    text = render_alert_template(name, alert_params(build_params(MIXED, refs=MIXED_REFS), resolved))
     return duck.run_query(con, text, NOW)
 
 
@@ -183,7 +184,7 @@ def test_alert_templates_follow_the_library_hygiene_and_declare_every_variable()
     for path in templates:
         undeclared = jinja2.meta.find_undeclared_variables(env.parse(path.read_text(encoding="utf-8")))
         assert undeclared <= declared, f"{path.name}: {sorted(undeclared - declared)}"
-    for name, (_, query) in rule_queries(MIXED, MIXED_REFS).items():
+    for name, (_, query) in render(MIXED, refs=MIXED_REFS).alert_rules.items():
         assert lint(query.text) == [], name
 
 

@@ -19,8 +19,7 @@ from stacks import (
 )
 
 from cvmigrate.config import parse_stack_config
-from cvmigrate.artefacts import QUERY_NAMES, render_all
-from cvmigrate.artefacts.alert_queries import rule_queries
+from cvmigrate.artefacts import QUERY_NAMES, render, render_all
 from cvmigrate.artefacts.catalogue import LogAlert, load_catalogue
 from cvmigrate.artefacts.workbook import render_workbook_json, workbook_name
 from cvmigrate.naming import stable_uuid
@@ -53,7 +52,7 @@ def estate():
 def test_every_rule_sends_the_rendered_query_with_the_catalogued_numbers(estate):
     raw, g, _ = estate
     assert g.error is None
-    expected = rule_queries(config_of(raw))
+    expected = render(config_of(raw)).alert_rules
     group_id = g.one(GROUP).id
     workspace_id = g.one("azure-native:operationalinsights:Workspace").id
     rules = {r.inputs["ruleName"]: r for r in g.of_type(RULE)}

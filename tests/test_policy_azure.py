@@ -16,6 +16,7 @@ import pytest
 
 import pulumi_harness
 from cvmigrate.components import azure_policy as component
+from cvmigrate.components.access import ROLE_DEFINITIONS
 from cvmigrate.config.loader import load_from_pulumi
 from cvmigrate.config.parse import parse_stack_config
 from cvmigrate.naming import stable_uuid
@@ -78,8 +79,8 @@ def test_definitions_parse_and_reference_only_known_fields():
     assert fields(dine["policyRule"]["if"], []) == ["type"]
     assert set(fields(details["existenceCondition"], [])) <= KNOWN_FIELDS["Microsoft.Insights/diagnosticSettings"]
     assert details["roleDefinitionIds"] == [
-        f"/providers/Microsoft.Authorization/roleDefinitions/{component.MONITORING_CONTRIBUTOR}",
-        f"/providers/Microsoft.Authorization/roleDefinitions/{component.LOG_ANALYTICS_CONTRIBUTOR}"]
+        f"/providers/Microsoft.Authorization/roleDefinitions/{ROLE_DEFINITIONS[component.MONITORING_CONTRIBUTOR]}",
+        f"/providers/Microsoft.Authorization/roleDefinitions/{ROLE_DEFINITIONS[component.LOG_ANALYTICS_CONTRIBUTOR]}"]
     # every parameter the rule uses is declared, and the deployment passes every template parameter
     used = set(re.findall(r"parameters\('(\w+)'\)", json.dumps(dine["policyRule"])))
     template = details["deployment"]["properties"]

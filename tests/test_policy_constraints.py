@@ -25,6 +25,7 @@ from itertools import combinations
 import pytest
 
 from cvmigrate.components import azure_policy as component
+from cvmigrate.components.access import ROLE_DEFINITIONS
 from cvmigrate.components.diagnostics import COGNITIVE_LOG_CATEGORIES
 from cvmigrate.paths import azure_policies_dir, queries_dir
 
@@ -145,7 +146,7 @@ def test_if_not_exists_details_are_what_azure_requires(name, doc):
 def test_the_component_grants_exactly_the_roles_the_definition_lists():
     details = definitions()[component.DIAGNOSTICS_DEFINITION_FILE]["properties"]["policyRule"]["then"]["details"]
     listed = {r.rsplit("/", 1)[1] for r in details["roleDefinitionIds"]}
-    assert listed == {component.MONITORING_CONTRIBUTOR, component.LOG_ANALYTICS_CONTRIBUTOR}
+    assert listed == {ROLE_DEFINITIONS[component.MONITORING_CONTRIBUTOR], ROLE_DEFINITIONS[component.LOG_ANALYTICS_CONTRIBUTOR]}
 
 
 def diagnostics_definitions():

@@ -9,6 +9,7 @@ from typing import Any
 
 import pulumi
 
+from .artefacts import render
 from .config import ConfigError, StackConfig, load_from_pulumi
 from .components.foundation import Foundation, FoundationArgs
 from .components.legacy import LegacyContext
@@ -48,7 +49,7 @@ def build(cfg: StackConfig) -> dict[str, Any]:
     build_azure_policy(cfg, foundation.workspace_id)  # cvmigrate:azurePolicy (nothing unless enabled)
     # Workbook, alerts, action group and query pack, after every resource whose diagnostic setting they watch.
     monitoring = Monitoring("monitoring", MonitoringArgs(
-        config=cfg, workspace_id=foundation.workspace_id, resource_group_name=foundation.resource_group_name,
+        config=cfg, artefacts=render(cfg), workspace_id=foundation.workspace_id, resource_group_name=foundation.resource_group_name,
         diagnosed=list(foundation.sink.diagnosed), providers=foundation.providers))
 
     return {

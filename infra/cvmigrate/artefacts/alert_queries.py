@@ -1,56 +1,50 @@
 """The query text of every log alert rule: its queries/<name>.kql, rendered once for the environment.
 
-The bundled library queries (legacy_regression) go through :func:`cvmigrate.artefacts.queries_query`; the
-alert-only templates (queries/alerts/alert_*.kql) use the same Jinja environment, includes and header rules,
-plus parameters of their own: ``lookback_minutes`` (how far back the query reads: the rule's evaluation
-range), ``window_minutes`` (the rule's windowSize: the period a multi-period query summarizes by) and
-``min_calls``.
+The bundled library queries (legacy_regression) and the alert-only templates (queries/alerts/alert_*.kql)
+render through the same :func:`cvmigrate.artefacts.queries.render_template`, with the stack's render
+parameters plus three of the rule's own: ``lookback_minutes`` (how far back the query reads: the rule's
+evaluation range), ``window_minutes`` (the rule's windowSize: the period a multi-period query summarizes by)
+and ``min_calls``. The stack's parameters are built once, whatever the number of alerts.
 """
 from __future__ import annotations
 
-import re
-from typing import Any, Mapping, Optional, Sequence
+from typing import Any, Mapping, NamedTuple
 
-from ..config.model import StackConfig
-from ..config.replacement_refs import ReplacementRef
-from .params import build_params
-from .queries import QUERY_NAMES, RenderedQuery, parse_header, render_query
+from ..config.alerts import Thresholds
 from .catalogue import LogAlert, ResolvedLogAlert, load_catalogue, resolve
+from .params import thresholds_dict
+from .queries import QUERY_NAMES, RenderedQuery, parse_header, render_query, render_template
+
+
+class AlertRule(NamedTuple):
+    """A log alert rule as deployed: the catalogue entry resolved for the stack (window, query time range,
+    evaluation settings, thresholds) and its rendered query."""
+    resolved: ResolvedLogAlert
+    query: RenderedQuery
 
 
 def render_alert_template(name: str, params: Mapping[str, Any]) -> str:
     """Render a library query (queries/<name>.kql) or an alert template (queries/alerts/<name>.kql)."""
     if name in QUERY_NAMES:
         return render_query(name, params)
-    from .queries import template_environment
-    from ..paths import queries_dir
-
-    text = template_environment(str(queries_dir())).get_template(f"alerts/{name}.kql").render(**params)
-    return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
+    return render_template(f"alerts/{name}.kql", params)
 
 
-def alert_params(cfg: StackConfig, resolved: ResolvedLogAlert,
-                 refs: Optional[Sequence[ReplacementRef]] = None) -> dict[str, Any]:
-    params = build_params(cfg, refs=refs, thresholds=resolved.thresholds)
-    params["lookback_minutes"] = resolved.lookback_minutes
-    params["window_minutes"] = resolved.window_minutes
-    params["min_calls"] = resolved.alert.min_calls or 1
-    return params
+def alert_params(params: Mapping[str, Any], resolved: ResolvedLogAlert) -> dict[str, Any]:
+    """The stack's render ``params`` with the rule's own: its resolved thresholds, lookback, window, min calls."""
+    return {**params, "thresholds": thresholds_dict(resolved.thresholds),
+            "lookback_minutes": resolved.lookback_minutes, "window_minutes": resolved.window_minutes,
+            "min_calls": resolved.alert.min_calls or 1}
 
 
-def stack_thresholds(cfg: StackConfig):
-    return cfg.alerts.thresholds
-
-
-def rule_queries(cfg: StackConfig, refs: Optional[Sequence[ReplacementRef]] = None
-                 ) -> dict[str, tuple[ResolvedLogAlert, RenderedQuery]]:
-    """Every log alert of the catalogue, keyed by alert name: its resolved numbers and rendered query."""
-    thresholds = stack_thresholds(cfg)
-    out: dict[str, tuple[ResolvedLogAlert, RenderedQuery]] = {}
+def alert_rules(params: Mapping[str, Any], thresholds: Thresholds) -> dict[str, AlertRule]:
+    """Every log alert of the catalogue, keyed by alert name, resolved against ``thresholds`` (the stack's)
+    and rendered with ``params`` (the stack's render parameters, built once by the caller)."""
+    out: dict[str, AlertRule] = {}
     for alert in load_catalogue():
         if not isinstance(alert, LogAlert):
             continue
         resolved = resolve(alert, thresholds)
-        text = render_alert_template(alert.query, alert_params(cfg, resolved, refs))
-        out[alert.name] = (resolved, parse_header(alert.query, text))
+        text = render_alert_template(alert.query, alert_params(params, resolved))
+        out[alert.name] = AlertRule(resolved, parse_header(alert.query, text))
     return out

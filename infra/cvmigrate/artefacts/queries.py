@@ -19,6 +19,7 @@ from typing import Any, Iterable, Mapping, Optional, Sequence
 
 from ..config.model import StackConfig
 from ..config.replacement_refs import ReplacementRef
+from ..paths import queries_dir
 from .params import build_params, load_error_classes
 
 QUERY_NAMES = (
@@ -75,14 +76,17 @@ def template_environment(folder: str) -> Any:
     return env
 
 
+def render_template(path: str, params: Mapping[str, Any]) -> str:
+    """Render the template ``queries/<path>`` with ``params``: the one place a query's text is made."""
+    text = template_environment(str(queries_dir())).get_template(path).render(**params)
+    return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
+
+
 def render_query(name: str, params: Mapping[str, Any]) -> str:
     """Render ``queries/<name>.kql`` with ``params`` (see :func:`cvmigrate.artefacts.params.build_params`)."""
     if name not in QUERY_NAMES:
         raise KeyError(f"unknown query {name!r}; known: {', '.join(QUERY_NAMES)}")
-    from ..paths import queries_dir
-
-    text = template_environment(str(queries_dir())).get_template(f"{name}.kql").render(**params)
-    return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
+    return render_template(f"{name}.kql", params)
 
 
 def parse_header(name: str, text: str) -> RenderedQuery:

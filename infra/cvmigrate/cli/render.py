@@ -5,9 +5,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..artefacts import render_all
-from ..artefacts.params import build_params, load_error_classes
-from ..artefacts.workbook import render_workbook_json
+from ..artefacts import render
 from ..config import load_stack_file
 from ..errors import ErrorClassesError, UserError
 
@@ -27,9 +25,10 @@ def run(args: argparse.Namespace) -> int:
     for warning in cfg.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     try:
-        queries = render_all(cfg, error_classes_path=args.error_classes)
+        artefacts = render(cfg, error_classes_path=args.error_classes)
     except ErrorClassesError as exc:
         raise UserError(f"--error-classes: {exc}") from None
+    queries = artefacts.queries
     folder = Path(args.out) / "queries"
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -37,20 +36,14 @@ def run(args: argparse.Namespace) -> int:
             (folder / f"{name}.kql").write_text(query.text, encoding="utf-8")
     except OSError as exc:
         raise UserError(f"cannot write to {folder}: {exc.strerror}") from None
-    workbook = _write_workbook(cfg, queries, args.error_classes, Path(args.out))
+    workbook = Path(args.out) / "workbook.json"
+    try:
+        # The Monitoring component deploys this same string (Artefacts.workbook_json).
+        workbook.write_text(artefacts.workbook_json, encoding="utf-8")
+    except OSError as exc:
+        raise UserError(f"cannot write {workbook}: {exc.strerror}") from None
     print(f"{args.stack}: wrote {len(queries)} queries to {folder}/ "
           f"({len(cfg.workloads)} workload(s), {len(cfg.legacy_accounts)} legacy account(s)). "
           "Paste a .kql file into Log Analytics > Logs (inventory.kql into Resource Graph Explorer).")
     print(f"{args.stack}: wrote {workbook} (Workbooks > New > Advanced Editor > Gallery Template: paste it).")
     return 0
-
-
-def _write_workbook(cfg, queries, error_classes_path, out: Path) -> Path:
-    """DIR/workbook.json: the same Notebook/1.0 JSON the stack deploys, built from the queries just written."""
-    params = build_params(cfg, error_classes=load_error_classes(error_classes_path))
-    path = out / "workbook.json"
-    try:
-        path.write_text(render_workbook_json(cfg, queries, params), encoding="utf-8")
-    except OSError as exc:
-        raise UserError(f"cannot write {path}: {exc.strerror}") from None
-    return path

@@ -8,13 +8,13 @@ import argparse
 import datetime as dt
 import sys
 
-from ..artefacts import render_all
+from ..artefacts import render
 from ..clouds import CloudError, resolve_cloud
 from ..config import load_stack_file
 from ..errors import UserError
 from ..report.archive import open_archive
 from ..report.chart import write_chart
-from ..report.cutover import REPORT_QUERIES, build_report
+from ..report.cutover import build_report
 from ..report.output import RENDERERS
 from ..report.sources import run_local, workspace_results
 from .arguments import parse_time
@@ -42,7 +42,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     cfg = load_stack_file(args.stack)
     now = parse_time(args.now, "--now")
-    queries = render_all(cfg, names=REPORT_QUERIES)
+    queries = render(cfg).queries
     if args.source:
         results, now, source = _from_archive(args, queries, now)
     else:

@@ -18,10 +18,16 @@ import pulumi
 from .. import naming
 from ..config.principals import AccessPrincipal
 
+# Every Azure built-in role the stack assigns, by name (learn.microsoft.com/azure/role-based-access-control/
+# built-in-roles): the one table of role GUIDs in the package.
 ROLE_DEFINITIONS: dict[str, str] = {
     "Cognitive Services User": "a97b65f3-24c7-4388-baec-2e87135dc908",
     "Azure AI Developer": "64702f94-c441-49e6-a78b-ef80e0188fee",
     "AzureML Data Scientist": "f6c7c914-8db3-469d-8ca1-694a8f32e121",
+    # The diagnostics DeployIfNotExists assignment's identity (policies/azure/cognitive-diagnostics-dine.json
+    # lists the same two in roleDefinitionIds).
+    "Monitoring Contributor": "749f88d5-cbae-40b8-bcfc-e573ddc772fa",
+    "Log Analytics Contributor": "92aaf0da-9dab-42b6-94a3-d43ce8d16293",
 }
 
 

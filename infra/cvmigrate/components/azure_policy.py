@@ -29,19 +29,16 @@ import pulumi
 from ..config.azure_policy import AzurePolicyConfig
 from ..naming import stable_uuid
 from ..paths import azure_policies_dir
+from .access import ROLE_DEFINITIONS, role_definition_id
 
-MONITORING_CONTRIBUTOR = "749f88d5-cbae-40b8-bcfc-e573ddc772fa"
-LOG_ANALYTICS_CONTRIBUTOR = "92aaf0da-9dab-42b6-94a3-d43ce8d16293"
+MONITORING_CONTRIBUTOR = "Monitoring Contributor"
+LOG_ANALYTICS_CONTRIBUTOR = "Log Analytics Contributor"
 LEGACY_DEFINITION_FILE = "legacy-vision-accounts.json"
 DIAGNOSTICS_DEFINITION_FILE = "cognitive-diagnostics-dine.json"
 
 
 def load_definition(file_name: str) -> dict[str, Any]:
     return json.loads((azure_policies_dir() / file_name).read_text(encoding="utf-8"))
-
-
-def role_definition_id(subscription_id: str, role: str) -> str:
-    return f"/subscriptions/{subscription_id}/providers/Microsoft.Authorization/roleDefinitions/{role}"
 
 
 @dataclass
@@ -136,17 +133,17 @@ class AzurePolicy(pulumi.ComponentResource):
             workspace = pulumi.Output.from_input(args.workspace_id)
             grants = [
                 ("scope-monitoring", cfg.scope, MONITORING_CONTRIBUTOR,
-                 role_definition_id(cfg.subscription_id, MONITORING_CONTRIBUTOR)),
+                 role_definition_id(MONITORING_CONTRIBUTOR, cfg.subscription_id)),
                 ("scope-log-analytics", cfg.scope, LOG_ANALYTICS_CONTRIBUTOR,
-                 role_definition_id(cfg.subscription_id, LOG_ANALYTICS_CONTRIBUTOR)),
+                 role_definition_id(LOG_ANALYTICS_CONTRIBUTOR, cfg.subscription_id)),
                 # the workspace may live outside the assignment scope (a shared ops subscription)
                 ("workspace-log-analytics", workspace, LOG_ANALYTICS_CONTRIBUTOR,
-                 workspace.apply(lambda w: role_definition_id(w.split("/")[2], LOG_ANALYTICS_CONTRIBUTOR))),
+                 workspace.apply(lambda w: role_definition_id(LOG_ANALYTICS_CONTRIBUTOR, w.split("/")[2]))),
             ]
             for suffix, scope, role, role_id in grants:
                 self.role_assignments.append(authorization.RoleAssignment(
                     f"{name}-{suffix}",
-                    role_assignment_name=stable_uuid("policy-role", suffix, role, *key),
+                    role_assignment_name=stable_uuid("policy-role", suffix, ROLE_DEFINITIONS[role], *key),
                     scope=scope, role_definition_id=role_id, principal_id=principal,
                     principal_type="ServicePrincipal",
                     description="cvmigrate: lets the diagnostics DeployIfNotExists assignment remediate",

@@ -17,11 +17,13 @@ from dataclasses import dataclass, field
 from typing import Optional, Sequence
 
 import pulumi
+from pulumi_azure_native import applicationinsights, monitor, operationalinsights
 
 from .. import naming
+from ..artefacts import Artefacts
+from ..artefacts.workbook import display_name, workbook_name
 from ..config import StackConfig
 from ..config.alerts import AlertsConfig
-from ..artefacts.catalogue import ActivityAlert, load_catalogue
 from ..tags import ROLE_MONITORING, cvmigrate_tags
 from .diagnostics import DiagnosedResource
 from .providers import SubscriptionProviders
@@ -35,16 +37,16 @@ QUERY_PACK_RESOURCE_TYPES = ["microsoft.operationalinsights/workspaces", "micros
 
 @dataclass
 class MonitoringArgs:
-    """Required: config, workspace_id, resource_group_name. Optional: diagnosed (every resource carrying the
-    stack's diagnostic setting, ``Foundation.sink.diagnosed``: the activity log alert covers them), providers
-    (foreign subscriptions' alerts go through them), refs (replacement names the queries attribute traffic by;
-    default the stack's own)."""
+    """Required: config, artefacts (the stack's rendered queries, alert rules and workbook:
+    ``cvmigrate.artefacts.render(config)``, computed once per run), workspace_id, resource_group_name.
+    Optional: diagnosed (every resource carrying the stack's diagnostic setting, ``Foundation.sink.diagnosed``:
+    the activity log alert covers them), providers (foreign subscriptions' alerts go through them)."""
     config: StackConfig
+    artefacts: Artefacts
     workspace_id: pulumi.Input[str]
     resource_group_name: pulumi.Input[str]
     diagnosed: Sequence[DiagnosedResource] = field(default_factory=list)
     providers: Optional[SubscriptionProviders] = None
-    refs: Optional[Sequence] = None
 
 
 def rule_name(environment: str, alert: str) -> str:
@@ -63,8 +65,6 @@ class Monitoring(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: MonitoringArgs, opts: Optional[pulumi.ResourceOptions] = None):
         super().__init__("cvmigrate:index:Monitoring", name, None, opts)
-        from ..artefacts import build_params, render_queries
-
         cfg = args.config
         alerts = cfg.alerts
         self._cfg = cfg
@@ -72,10 +72,8 @@ class Monitoring(pulumi.ComponentResource):
         self._rg = args.resource_group_name
         child = pulumi.ResourceOptions(parent=self)
 
-        params = build_params(cfg, refs=args.refs)
-        queries = render_queries(params)
-        self.workbook_id = self._workbook(args, queries, params, child)
-        self.query_pack_id = self._query_pack(queries, child)
+        self.workbook_id = self._workbook(args, child)
+        self.query_pack_id = self._query_pack(args.artefacts, child)
 
         self.action_group_id = None
         self.rule_names = []
@@ -93,11 +91,7 @@ class Monitoring(pulumi.ComponentResource):
         })
 
     # -- workbook ------------------------------------------------------------------------------------
-    def _workbook(self, args, queries, params, child) -> pulumi.Output[str]:
-        from pulumi_azure_native import applicationinsights
-
-        from ..artefacts.workbook import display_name, render_workbook_json, workbook_name
-
+    def _workbook(self, args: MonitoringArgs, child) -> pulumi.Output[str]:
         env = self._cfg.environment
         workbook = applicationinsights.Workbook(
             "workbook",
@@ -107,7 +101,7 @@ class Monitoring(pulumi.ComponentResource):
             kind="shared",
             category="workbook",
             display_name=display_name(env),
-            serialized_data=render_workbook_json(self._cfg, queries, params),
+            serialized_data=args.artefacts.workbook_json,
             source_id=args.workspace_id,
             version="Notebook/1.0",
             description=f"Custom Vision / Image Analysis migration of {env}: legacy traffic, errors, cutover, "
@@ -118,18 +112,15 @@ class Monitoring(pulumi.ComponentResource):
         return workbook.id
 
     # -- query pack ----------------------------------------------------------------------------------
-    def _query_pack(self, queries, child) -> pulumi.Output[str]:
-        from pulumi_azure_native import operationalinsights
-
+    def _query_pack(self, artefacts: Artefacts, child) -> pulumi.Output[str]:
         env = self._cfg.environment
         pack_name = f"pack-cvmigrate-{naming.slug(env)}"
         pack = operationalinsights.QueryPack(
             "query-pack", query_pack_name=pack_name, resource_group_name=self._rg,
             location=self._cfg.location, tags=self._tags, opts=child)
         in_pack = pulumi.ResourceOptions(parent=self, depends_on=[pack])
-        for name, query in queries.items():
-            if query.source != "logs":
-                continue   # Resource Graph queries (inventory) do not run in a Log Analytics workspace
+        for query in artefacts.query_pack:
+            name = query.name
             operationalinsights.Query(
                 f"query-{name}",
                 id=naming.stable_uuid("query-pack-query", env, name),
@@ -148,8 +139,6 @@ class Monitoring(pulumi.ComponentResource):
 
     # -- action group --------------------------------------------------------------------------------
     def _action_group(self, alerts: AlertsConfig, child):
-        from pulumi_azure_native import monitor
-
         env = self._cfg.environment
         short = action_group_short_name(alerts, env)
         if len(short) > 12:
@@ -176,13 +165,9 @@ class Monitoring(pulumi.ComponentResource):
         )
 
     # -- scheduled query rules -----------------------------------------------------------------------
-    def _log_rules(self, args, group, child) -> None:
-        from pulumi_azure_native import monitor
-
-        from ..artefacts.alert_queries import rule_queries
-
+    def _log_rules(self, args: MonitoringArgs, group, child) -> None:
         env = self._cfg.environment
-        for alert_name, (resolved, query) in rule_queries(self._cfg, args.refs).items():
+        for alert_name, (resolved, query) in args.artefacts.alert_rules.items():
             alert = resolved.alert
             name = rule_name(env, alert_name)
             size = len(query.text.encode("utf-8"))
@@ -230,9 +215,7 @@ class Monitoring(pulumi.ComponentResource):
         """One alert per subscription holding diagnosed resources: an activity log alert watches events in its
         own subscription, so accounts in application teams' subscriptions get an alert there (in the
         resource group of the first of them, through that subscription's provider)."""
-        from pulumi_azure_native import monitor
-
-        specs = [a for a in load_catalogue() if isinstance(a, ActivityAlert)]
+        specs = args.artefacts.activity_alerts
         if not specs or not args.diagnosed:
             return
         groups: dict[str, list[DiagnosedResource]] = {}

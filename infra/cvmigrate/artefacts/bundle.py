@@ -1,0 +1,59 @@
+"""Everything a stack renders, computed once per run: :func:`render` (``cvmigrate.artefacts.render``).
+
+`cvmigrate render` writes it, the Pulumi program deploys it (the Monitoring component takes an
+:class:`Artefacts`), `cvmigrate status` runs its queries: the three consume one value, so the workbook the
+CLI writes and the workbook the stack deploys are equal by construction. The render parameters are built
+once here, whatever the number of queries and alert rules.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Mapping, Optional, Sequence
+
+from ..config.model import StackConfig
+from ..config.replacement_refs import ReplacementRef
+from .alert_queries import AlertRule, alert_rules
+from .catalogue import ActivityAlert, load_catalogue
+from .params import build_params, load_error_classes
+from .queries import RenderedQuery, render_queries
+from .workbook import render_workbook_json
+
+
+@dataclass(frozen=True)
+class Artefacts:
+    """The stack's rendered artefacts.
+
+    ``queries``: the KQL library (queries/*.kql) by name; ``alert_rules``: every log alert rule of the
+    catalogue with its query text and evaluation settings; ``activity_alerts``: the catalogue's activity log
+    alerts; ``workbook_json``: the Notebook/1.0 workbook (canonical JSON); ``params``: the render parameters
+    all of them were rendered with."""
+    params: Mapping[str, Any]
+    queries: Mapping[str, RenderedQuery]
+    alert_rules: Mapping[str, AlertRule]
+    activity_alerts: tuple[ActivityAlert, ...]
+    workbook_json: str
+
+    @property
+    def query_pack(self) -> tuple[RenderedQuery, ...]:
+        """The queries the workspace's query pack holds: the Log Analytics ones (Resource Graph queries such
+        as inventory do not run in a workspace)."""
+        return tuple(q for q in self.queries.values() if q.source == "logs")
+
+
+def render(cfg: StackConfig, *, refs: Optional[Sequence[ReplacementRef]] = None,
+           error_classes_path: Optional[Path] = None) -> Artefacts:
+    """Render every artefact of ``cfg``. ``refs``: replacement refs (default: the stack's own);
+    ``error_classes_path``: a user file merged over queries/error_classes.yaml (raises
+    :class:`cvmigrate.errors.ErrorClassesError` when it is invalid)."""
+    thresholds = cfg.alerts.thresholds
+    params = build_params(cfg, refs=refs, error_classes=load_error_classes(error_classes_path),
+                          thresholds=thresholds)
+    queries = render_queries(params)
+    return Artefacts(
+        params=params,
+        queries=queries,
+        alert_rules=alert_rules(params, thresholds),
+        activity_alerts=tuple(a for a in load_catalogue() if isinstance(a, ActivityAlert)),
+        workbook_json=render_workbook_json(cfg, queries, params),
+    )
