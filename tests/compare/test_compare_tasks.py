@@ -104,6 +104,10 @@ def test_cli_exit_codes(od, scoring, monkeypatch, tmp_path, capsys):
     assert run_cli(monkeypatch, scoring, od, tmp_path / "a", "--gate", "accuracy >= legacy") == 2
     err = capsys.readouterr().err
     assert err.startswith("cvmigrate compare: --gate") and err.count("\n") == 1
+    assert cli.main(["compare", "--dataset", str(od), "--legacy-endpoint", scoring.base, "--legacy-project",
+                     "shelf", "--legacy-iteration", "prod", "--replacement", "automl", "--scoring-uri",
+                     f"{scoring.base}/score", "--out", str(tmp_path / "c")]) == 2
+    assert capsys.readouterr().err.startswith("cvmigrate compare: --legacy-project 'shelf' is not a project ID")
     monkeypatch.delenv("CUSTOM_VISION_PREDICTION_KEY")
     assert cli.main(["compare", "--dataset", str(od), "--legacy-endpoint", scoring.base, "--legacy-project",
                      PROJECT, "--legacy-iteration", "prod", "--replacement", "automl", "--out",

@@ -60,8 +60,9 @@ def test_rerun_without_holdout_removes_the_old_test_split(service, projects, exp
 def test_published_without_a_published_iteration_and_bad_dates(projects, export):
     with pytest.raises(ExportError, match="no published iteration with a trainedAt"):
         export("attributes", holdout_after="published")       # the multilabel project has no iteration
-    with pytest.raises(ExportError, match=r"--holdout-after 'last week' is neither a date"):
+    with pytest.raises(ExportError, match=r"'last week' is neither a date") as err:
         export("shelf", holdout_after="last week")
+    assert err.value.field == "holdout_after"
 
 
 def test_cli_flag(projects, service, tmp_path, monkeypatch, capsys):
@@ -70,3 +71,6 @@ def test_cli_flag(projects, service, tmp_path, monkeypatch, capsys):
                  "--no-progress", "--split", "0", "--holdout-after", "2024-05-01T00:03:30Z"])
     assert code == 0
     assert "3 train + 0 validation + 2 test images" in capsys.readouterr().out
+    assert main(["export", "--endpoint", service.endpoint, "--project", "shelf", "--out", str(tmp_path / "p"),
+                 "--holdout-after", "soon"]) == 2
+    assert capsys.readouterr().err.startswith("cvmigrate export: --holdout-after 'soon' is neither a date")

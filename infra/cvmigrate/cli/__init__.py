@@ -28,6 +28,10 @@ FLAGS = {
     "source": "--source", "workspace": "--workspace", "endpoint": "--endpoint", "split": "--split",
     "concurrency": "--concurrency", "out": "--out", "workload": "--workload", "upload": "--upload",
     "error_classes": "--error-classes", "now": "--now", "chart": "--chart",
+    "holdout_after": "--holdout-after", "dataset": "--dataset", "gate": "--gate", "threshold": "--threshold",
+    "replacement": "--replacement", "legacy_endpoint": "--legacy-endpoint", "legacy_project": "--legacy-project",
+    "legacy_iteration": "--legacy-iteration", "scoring_uri": "--scoring-uri", "foundry_endpoint": "--foundry-endpoint",
+    "deployment": "--deployment", "detail": "--detail",
 }
 
 

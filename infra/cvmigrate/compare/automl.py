@@ -27,7 +27,7 @@ class AutoMLTarget:
 
     def __init__(self, scoring_uri: str, task: str, key: Optional[str], deployment: Optional[str] = None,
                  credential: Any = None):
-        self.scoring_uri = check_url("--scoring-uri", scoring_uri)
+        self.scoring_uri = check_url("scoring_uri", scoring_uri)
         self.task, self.deployment = task, (deployment or "").strip() or None
         self.auth = Auth("Authorization", key, SCOPE, credential, bearer=True)
 
@@ -44,10 +44,10 @@ class AutoMLTarget:
     def fatal(self, reply: Reply) -> Optional[str]:
         if reply.status in (401, 403):
             how = f"{KEY_ENV}" if self.auth.mode == "key" else "your Entra identity (AzureML Data Scientist role)"
-            return f"the online endpoint refused the request (HTTP {reply.status}); check {how} and --scoring-uri"
+            return f"the online endpoint refused the request (HTTP {reply.status}); check {how} and the scoring URI"
         if reply.status == 404:
-            return (f"--scoring-uri answered HTTP 404 ({service_message(reply) or 'not found'}); use the endpoint's "
-                    "scoring URI (…inference.ml.azure.com/score) and an existing --deployment")
+            return (f"the scoring URI answered HTTP 404 ({service_message(reply) or 'not found'}); use the endpoint's "
+                    "scoring URI (…inference.ml.azure.com/score) and an existing deployment")
         return None
 
     def parse(self, reply: Reply) -> Prediction:

@@ -58,14 +58,14 @@ class CompareOptions:
 
 def _automl(opts: CompareOptions, selection: Selection) -> Target:
     if not opts.scoring_uri:
-        raise CompareError("--scoring-uri is required with --replacement automl (the online endpoint's scoring URI)")
+        raise CompareError("is required for an automl replacement (the online endpoint's scoring URI)", field="scoring_uri")
     return AutoMLTarget(opts.scoring_uri, selection.task, opts.aml_key, opts.aml_deployment, opts.credential)
 
 
 def _foundry(opts: CompareOptions, selection: Selection) -> Target:
     if not opts.foundry_endpoint:
-        raise CompareError("--foundry-endpoint is required with --replacement foundry "
-                           "(https://<resource>.openai.azure.com)")
+        raise CompareError("is required for a foundry replacement (https://<resource>.openai.azure.com)",
+                           field="foundry_endpoint")
     return FoundryTarget(opts.foundry_endpoint, opts.deployment or "", selection.task, selection.tags,
                          opts.foundry_key, opts.detail, opts.credential)
 
@@ -75,21 +75,21 @@ REPLACEMENTS: dict[str, Callable[[CompareOptions, Selection], Target]] = {"autom
 
 def _check_out(out: Path) -> None:
     if out.exists() and not out.is_dir():
-        raise CompareError(f"--out {out} is a file; give a folder")
+        raise CompareError(f"{out} is a file; give a folder", field="out")
     if out.is_dir():
         unknown = [p.name for p in out.iterdir() if p.name not in (*OUTPUTS, CACHE) and not p.name.startswith(".")]
         if unknown:
-            raise CompareError(f"--out {out} holds other files ({', '.join(sorted(unknown)[:3])}); choose an empty "
-                               "folder or a previous compare output")
+            raise CompareError(f"{out} holds other files ({', '.join(sorted(unknown)[:3])}); choose an empty "
+                               "folder or a previous compare output", field="out")
 
 
 def run_compare(opts: CompareOptions) -> dict:
     if not 0 < opts.threshold <= 1:
-        raise CompareError(f"--threshold {opts.threshold} must be above 0 and at most 1")
+        raise CompareError(f"{opts.threshold} must be above 0 and at most 1", field="threshold")
     if opts.replacement not in REPLACEMENTS:
-        raise CompareError(f"--replacement {opts.replacement!r}: use one of {', '.join(REPLACEMENTS)}")
+        raise CompareError(f"{opts.replacement!r}: use one of {', '.join(REPLACEMENTS)}", field="replacement")
     if opts.concurrency < 1:
-        raise CompareError(f"--concurrency {opts.concurrency} must be 1 or more")
+        raise CompareError(f"{opts.concurrency} must be 1 or more", field="concurrency")
     selection = load_selection(opts.dataset, opts.split, opts.legacy_iteration, opts.include_seen)
     clauses = parse_gate(opts.gate, selection.task) if opts.gate else []
     targets = {"legacy": CustomVisionTarget(opts.legacy_endpoint, opts.legacy_project, opts.legacy_iteration,

@@ -33,18 +33,18 @@ class CustomVisionTarget:
         try:
             uuid.UUID(str(project_id))
         except ValueError:
-            raise CompareError(f"--legacy-project {project_id!r} is not a project ID (a UUID from the Custom "
-                               "Vision portal's project settings)") from None
+            raise CompareError(f"{project_id!r} is not a project ID (a UUID from the Custom Vision portal's "
+                               "project settings)", field="legacy_project") from None
         if not published_name.strip():
-            raise CompareError("--legacy-iteration is empty; give the iteration's published name")
-        endpoint = check_url("--legacy-endpoint", endpoint)
+            raise CompareError("is empty; give the iteration's published name", field="legacy_iteration")
+        endpoint = check_url("legacy_endpoint", endpoint)
         for suffix in (API_BASE, API_BASE.replace("prediction", "Prediction")):
             endpoint = endpoint.removesuffix(suffix)
         self.endpoint, self.project_id, self.published_name = endpoint, str(project_id), published_name
         self.task = task
         self.auth = Auth("Prediction-Key", key, None)
         if not self.auth.key:
-            raise CompareError(f"no prediction key: set {KEY_ENV} or read it from Key Vault with --stack/--workload")
+            raise CompareError(f"no prediction key: set {KEY_ENV} or read it from the stack's Key Vault")
         operation = "detect" if task == "detection" else "classify"
         self.url = (f"{endpoint}{API_BASE}/{self.project_id}/{operation}/iterations/"
                     f"{published_name}/image/nostore")
@@ -59,13 +59,13 @@ class CustomVisionTarget:
     def fatal(self, reply: Reply) -> Optional[str]:
         if reply.status == 401:
             return ("the Prediction API rejected the key (HTTP 401): use a key of the Custom Vision *Prediction* "
-                    f"resource --legacy-endpoint names, not the training key ({KEY_ENV})")
+                    f"resource the legacy endpoint names, not the training key ({KEY_ENV})")
         if reply.status == 403:
             return f"the Prediction API refused access (HTTP 403: {service_message(reply)})"
         message = service_message(reply)
         if reply.status == 404 or message.split(":")[0] in NOT_PUBLISHED:
             return (f"no published iteration {self.published_name!r} in project {self.project_id} at "
-                    f"{self.endpoint} ({message or 'HTTP 404'}); check --legacy-project and --legacy-iteration")
+                    f"{self.endpoint} ({message or 'HTTP 404'}); check the project ID and the iteration's published name")
         return None
 
     def parse(self, reply: Reply) -> Prediction:

@@ -76,6 +76,7 @@ class Selection:
     project: dict = field(default_factory=dict)
     legacy_iteration: dict = field(default_factory=dict)
     holdout: Optional[dict] = None
+    include_seen: bool = False
 
 
 def parse_time(text: Optional[str]) -> Optional[dt.datetime]:
@@ -91,17 +92,19 @@ def parse_time(text: Optional[str]) -> Optional[dt.datetime]:
 def _read_manifest(folder: Path) -> dict:
     path = folder / MANIFEST
     if not path.is_file():
-        raise CompareError(f"--dataset {folder}: no {MANIFEST}; point it at the folder `cvmigrate export --out` wrote")
+        raise CompareError(f"{folder}: no {MANIFEST}; point it at the folder `cvmigrate export --out` wrote",
+                           field="dataset")
     try:
         manifest = json.loads(path.read_text(encoding="utf-8"))
     except (ValueError, OSError) as exc:
-        raise CompareError(f"--dataset {folder}: {MANIFEST} is not readable JSON ({exc})") from None
+        raise CompareError(f"{folder}: {MANIFEST} is not readable JSON ({exc})", field="dataset") from None
     if not isinstance(manifest, dict) or manifest.get("tool", {}).get("name") != "cvmigrate":
-        raise CompareError(f"--dataset {folder}: {MANIFEST} was not written by `cvmigrate export`")
+        raise CompareError(f"{folder}: {MANIFEST} was not written by `cvmigrate export`", field="dataset")
     if manifest.get("status") != "complete":
-        raise CompareError(f"--dataset {folder}: the export is incomplete; re-run `cvmigrate export` (it resumes)")
+        raise CompareError(f"{folder}: the export is incomplete; re-run `cvmigrate export` (it resumes)",
+                           field="dataset")
     if manifest.get("task") not in TASKS:
-        raise CompareError(f"--dataset {folder}: unknown task {manifest.get('task')!r} in {MANIFEST}")
+        raise CompareError(f"{folder}: unknown task {manifest.get('task')!r} in {MANIFEST}", field="dataset")
     return manifest
 
 
@@ -127,7 +130,7 @@ def _records(folder: Path, split: str, task: str, files: dict[str, str]) -> list
     path = folder / split / ANNOTATIONS
     if not path.is_file():
         hint = (" (an export writes a test split only with --holdout-after DATE|published)" if split == "test" else "")
-        raise CompareError(f"--dataset {folder}: no {split}/{ANNOTATIONS}{hint}")
+        raise CompareError(f"{folder}: no {split}/{ANNOTATIONS}{hint}", field="dataset")
     out = []
     by_suffix = sorted(files.items(), key=lambda kv: -len(kv[1]))
     for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
@@ -202,13 +205,13 @@ def load_selection(folder: Path, split: str, legacy_iteration: str, include_seen
             seen_kept += 1
         path = folder / files[image_id]
         if not path.is_file():
-            raise CompareError(f"--dataset {folder}: image {image_id} ({files[image_id]}) is missing; re-run the export")
+            raise CompareError(f"{folder}: image {image_id} ({files[image_id]}) is missing; re-run the export", field="dataset")
         samples.append(Sample(image_id, path, str(entry.get("sha256") or ""), str(entry.get("format") or ""),
                               label, created, _int(details.get("width")), _int(details.get("height"))))
     samples.sort(key=lambda s: s.image_id)
     warnings = []
     if seen_kept:
-        warnings.append(f"--include-seen: {seen_kept} of {len(samples)} scored images may have been seen in "
+        warnings.append(f"include-seen: {seen_kept} of {len(samples)} scored images may have been seen in "
                         "training by one of the models; the comparison is not fair")
     if not samples:
         why = "; ".join(f"{n} {r}" for r, n in sorted(left.items())) or "the split is empty"
@@ -216,4 +219,4 @@ def load_selection(folder: Path, split: str, legacy_iteration: str, include_seen
     return Selection(task=task, split=split, tags=names, negative_tags=negative, samples=samples, left_out=left,
                      warnings=warnings, project=dict(manifest.get("project") or {}),
                      legacy_iteration={k: iteration.get(k) for k in ("id", "name", "trainedAt", "publishName")},
-                     holdout=holdout if isinstance(holdout, dict) else None)
+                     holdout=holdout if isinstance(holdout, dict) else None, include_seen=include_seen)

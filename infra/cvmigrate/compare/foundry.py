@@ -59,12 +59,12 @@ class FoundryTarget:
     def __init__(self, endpoint: str, deployment: str, task: str, tags: list[str], key: Optional[str],
                  detail: str = "low", credential: Any = None):
         if not (deployment or "").strip():
-            raise CompareError("--deployment is required with --replacement foundry (the chat deployment's name)")
+            raise CompareError("is required for a foundry replacement (the chat deployment's name)", field="deployment")
         if detail not in DETAILS:
-            raise CompareError(f"--detail {detail!r} must be one of {', '.join(DETAILS)}")
+            raise CompareError(f"{detail!r} must be one of {', '.join(DETAILS)}", field="detail")
         if not tags:
             raise CompareError("the export lists no tags to constrain the chat model's answer to")
-        endpoint = check_url("--foundry-endpoint", endpoint)
+        endpoint = check_url("foundry_endpoint", endpoint)
         for suffix in (PATH, "/openai/v1", "/openai"):
             endpoint = endpoint.removesuffix(suffix)
         self.endpoint, self.deployment, self.task, self.tags, self.detail = endpoint, deployment.strip(), task, tags, detail
@@ -95,10 +95,10 @@ class FoundryTarget:
     def fatal(self, reply: Reply) -> Optional[str]:
         if reply.status in (401, 403):
             how = KEY_ENV if self.auth.mode == "key" else "your Entra identity (Cognitive Services OpenAI User role)"
-            return f"the chat endpoint refused the request (HTTP {reply.status}); check {how} and --foundry-endpoint"
+            return f"the chat endpoint refused the request (HTTP {reply.status}); check {how} and the endpoint"
         if reply.status == 404:
             return (f"no deployment {self.deployment!r} at {self.endpoint} ({service_message(reply) or 'HTTP 404'}); "
-                    "check --foundry-endpoint and --deployment")
+                    "check the endpoint and the deployment name")
         return None
 
     def parse(self, reply: Reply) -> Prediction:

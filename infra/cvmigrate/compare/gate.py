@@ -44,12 +44,12 @@ def parse_gate(expression: str, task: str) -> list[Clause]:
     for part in re.split(r"\s+and\s+", expression.strip()):
         m = CLAUSE.match(part)
         if not m:
-            raise CompareError(f"--gate {expression!r}: cannot read {part.strip()!r}; write e.g. "
-                               f"\"{allowed[0]} >= legacy - 0.02\" (clauses joined by 'and')")
+            raise CompareError(f"{expression!r}: cannot read {part.strip()!r}; write e.g. "
+                               f"\"{allowed[0]} >= legacy - 0.02\" (clauses joined by 'and')", field="gate")
         metric, op, legacy, sign, delta, absolute = m.groups()
         if metric not in allowed:
-            raise CompareError(f"--gate {expression!r}: {metric!r} is not a {task} metric; use one of "
-                               f"{', '.join(allowed)}")
+            raise CompareError(f"{expression!r}: {metric!r} is not a {task} metric; use one of "
+                               f"{', '.join(allowed)}", field="gate")
         if legacy:
             offset = float(delta or 0) * (-1 if sign == "-" else 1)
             clauses.append(Clause(metric, op, True, offset))

@@ -106,7 +106,7 @@ def build(selection: Selection, targets: dict[str, dict], outcomes: dict[str, di
         "threshold": threshold,
         "images": {"scored": len(selection.samples), "leftOut": sum(selection.left_out.values()),
                    "leftOutReasons": [{"reason": r, "images": n} for r, n in sorted(selection.left_out.items())],
-                   "includeSeen": any("--include-seen" in w for w in selection.warnings)},
+                   "includeSeen": selection.include_seen},
         "warnings": warnings,
         "legacy": models["legacy"],
         "replacement": models["replacement"],

@@ -127,7 +127,7 @@ def score_all(selection: Selection, targets: dict[str, Target], out: Path, *, co
               progress: Optional[Callable[[], None]] = None) -> tuple[dict[str, dict[str, Outcome]], RunStats]:
     """role -> image id -> Outcome, for every target and every selected image."""
     if concurrency < 1:
-        raise CompareError(f"--concurrency {concurrency} must be 1 or more")
+        raise CompareError(f"{concurrency} must be 1 or more", field="concurrency")
     stats = RunStats()
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
     results: dict[str, dict[str, Outcome]] = {role: {} for role in targets}

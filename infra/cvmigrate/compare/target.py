@@ -53,15 +53,16 @@ def cache_key(target: Target) -> str:
     return f"{target.kind}-{hashlib.sha256(text.encode()).hexdigest()[:16]}"
 
 
-def check_url(option: str, url: str) -> str:
-    """An https URL (plain http only for loopback fakes); returned without a trailing slash."""
+def check_url(field: str, url: str) -> str:
+    """An https URL (plain http only for loopback fakes); returned without a trailing slash. ``field`` names
+    the input in errors."""
     parts = urlsplit((url or "").strip())
     if parts.scheme not in ("https", "http") or not parts.netloc:
-        raise CompareError(f"{option} {safe_url(url)!r} is not a URL; expected https://...")
+        raise CompareError(f"{safe_url(url)!r} is not a URL; expected https://...", field=field)
     if parts.scheme == "http" and parts.hostname not in LOOPBACK:
-        raise CompareError(f"{option} {safe_url(url)!r} uses http; keys and tokens only travel over https")
+        raise CompareError(f"{safe_url(url)!r} uses http; keys and tokens only travel over https", field=field)
     if parts.username or parts.password:
-        raise CompareError(f"{option} must not carry credentials in the URL; use the documented key variable")
+        raise CompareError("must not carry credentials in the URL; use the documented key variable", field=field)
     return (url or "").strip().rstrip("/")
 
 

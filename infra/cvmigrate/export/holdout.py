@@ -26,8 +26,8 @@ def parse_holdout(spec: Optional[str]) -> Union[None, str, dt.datetime]:
     try:
         value = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
-        raise ExportError(f"--holdout-after {spec!r} is neither a date (2026-03-01 or 2026-03-01T12:00:00Z) nor "
-                          "'published'") from None
+        raise ExportError(f"{spec!r} is neither a date (2026-03-01 or 2026-03-01T12:00:00Z) nor 'published'",
+                          field="holdout_after") from None
     return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
 
 
@@ -46,8 +46,8 @@ def cutoff(spec: Union[str, dt.datetime], legacy: dict) -> tuple[dt.datetime, st
     iteration = legacy.get("iteration") or {}
     trained = parse_created(iteration.get("trainedAt")) if legacy.get("published") else None
     if trained is None:
-        raise ExportError("--holdout-after published: the project has no published iteration with a trainedAt; "
-                          "publish the iteration you compare against, or give a date")
+        raise ExportError("published: the project has no published iteration with a trainedAt; publish the "
+                          "iteration you compare against, or give a date", field="holdout_after")
     return trained, PUBLISHED
 
 
