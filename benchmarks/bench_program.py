@@ -93,7 +93,7 @@ def estate(size: int) -> dict:
                 "predictionId": f"/subscriptions/{SUB}/resourceGroups/{rg}/providers/Microsoft.CognitiveServices/accounts/cv-{name}-pred",
                 "storeKeys": False}},
             "cutover": {"state": "dual-run", "date": "2027-06-30"},
-            "replacement": {"automl": {"computeSku": "Standard_NC6s_v3", "maxNodes": 1}},
+            "replacement": {"automl": {"computeSku": "Standard_NC4as_T4_v3", "maxNodes": 1}},
         })
     return {
         "azure-native:location": "westeurope",

@@ -46,7 +46,7 @@ def warnings(issues):
 
 def test_issue_example_parses_into_typed_config():
     w = workload(replacement={
-        "automl": {"computeSku": "Standard_NC6s_v3", "maxNodes": 2,
+        "automl": {"computeSku": "Standard_NC4as_T4_v3", "maxNodes": 2,
                    "endpoint": {"name": "shelf-scanner", "authMode": "aad_token"}},
         "foundry": {"projectName": "shelf-scanner", "deployments": [GPT4O]},
         "documentIntelligence": {}, "face": {}},
@@ -55,7 +55,7 @@ def test_issue_example_parses_into_typed_config():
     assert issues == []
     r = cfg.workloads[0].replacement
     assert r.automl == AutoMLConfig(
-        compute_sku="Standard_NC6s_v3", max_nodes=2, min_nodes=0, idle_seconds=120,
+        compute_sku="Standard_NC4as_T4_v3", max_nodes=2, min_nodes=0, idle_seconds=120,
         endpoint=EndpointConfig(name="shelf-scanner", auth_mode="aad_token"),
         config_path="cvmigrate:workloads[0].replacement.automl")
     assert r.automl.endpoint.arm_auth_mode == "AADToken"
@@ -80,7 +80,7 @@ def test_workload_without_replacement_is_valid_and_only_tracked():
 
 
 def test_replacement_refs_name_endpoint_accounts_and_deployments():
-    automl = workload(replacement={"automl": {"computeSku": "Standard_NC6s_v3", "maxNodes": 1}})
+    automl = workload(replacement={"automl": {"computeSku": "Standard_NC4as_T4_v3", "maxNodes": 1}})
     foundry = workload(name="catalog", replacement={"foundry": {"deployments": [
         GPT4O, {**GPT4O, "name": "gpt-4o-mini", "model": "gpt-4o-mini", "version": "2024-07-18"}]}})
     dedicated = workload(name="labels", replacement={"foundry": {"dedicatedAccount": True}})
@@ -205,12 +205,40 @@ def test_gpu_less_compute_for_automl_image_training_is_a_warning_with_the_reason
     assert cfg is not None and errors(issues) == []
     assert warnings(issues) == [
         f"{P}.replacement.automl.computeSku: 'Standard_D4s_v3' has no GPU: AutoML image classification and object "
-        "detection only train on GPU VM sizes, so jobs on this cluster fail. Fix: use an N-series size with a GPU, "
-        "e.g. Standard_NC6s_v3 or Standard_NC4as_T4_v3."]
+        "detection only train on GPU VM sizes, so jobs on this cluster fail. Fix: use an N-series GPU size, "
+        "e.g. Standard_NC4as_T4_v3 (T4) or Standard_NC24ads_A100_v4 (A100)."]
     assert cfg.warnings == tuple(warnings(issues))
 
 
-@pytest.mark.parametrize("sku", ["Standard_NC6s_v3", "Standard_NC4as_T4_v3", "Standard_ND96asr_v4", "Standard_NV12s_v3"])
+# Dates from infra/cvmigrate/gpu_sizes.yaml, which cites MicrosoftDocs/azure-docs
+# articles/virtual-machines/ncv3-nc6s-nc12s-nc24s-retirement.md (NCv3: 2025-09-30) and the NC/NCv2/ND/NV
+# migration guides (2023-09-06).
+@pytest.mark.parametrize("sku, retired", [("Standard_NC6s_v3", "2025-09-30"), ("Standard_NC24s_v3", "2025-09-30"),
+                                          ("Standard_NC6", "2023-09-06"), ("Standard_ND24rs", "2023-09-06")])
+def test_retired_gpu_sizes_fail_validation_with_their_date(sku, retired):
+    cfg, issues = parse(workload(replacement={"automl": {"computeSku": sku, "maxNodes": 1}}))
+    assert cfg is None
+    (error,) = errors(issues)
+    assert error.startswith(f"{P}.replacement.automl.computeSku: '{sku}' ") and f"retired on {retired}" in error
+    assert "Standard_NC4as_T4_v3" in error
+
+
+def test_a_size_retiring_later_is_a_warning_with_its_date():
+    early = dt.date(2025, 6, 1)
+    cfg, issues = parse_stack_config(stack(workload(replacement={"automl": {"computeSku": "Standard_NC6s_v3",
+                                                                            "maxNodes": 1}})), "dev", today=early)
+    assert cfg is not None and "retires on 2025-09-30" in warnings(issues)[0]
+
+
+@pytest.mark.parametrize("sku, expect", [("Standard_NV8as_v4", "no NVIDIA GPU"),
+                                         ("Standard_NC999zz_v9", "not in cvmigrate's table")])
+def test_non_cuda_and_unknown_gpu_sizes_warn(sku, expect):
+    cfg, issues = parse(workload(replacement={"automl": {"computeSku": sku, "maxNodes": 1}}))
+    assert cfg is not None and expect in warnings(issues)[0]
+
+
+@pytest.mark.parametrize("sku", ["Standard_NC4as_T4_v3", "Standard_NC24ads_A100_v4", "Standard_ND96asr_v4",
+                                 "Standard_NV12s_v3"])
 def test_gpu_sizes_raise_no_warning(sku):
     _, issues = parse(workload(replacement={"automl": {"computeSku": sku, "maxNodes": 1}}))
     assert issues == []
@@ -218,7 +246,7 @@ def test_gpu_sizes_raise_no_warning(sku):
 
 def test_automl_bounds_and_shared_only_keys_are_reported_together():
     cfg, issues = parse(workload(replacement={
-        "automl": {"computeSku": "Standard_NC6s_v3", "maxNodes": 2, "minNodes": 3, "publicNetworkAccess": "Enabled",
+        "automl": {"computeSku": "Standard_NC4as_T4_v3", "maxNodes": 2, "minNodes": 3, "publicNetworkAccess": "Enabled",
                    "endpoint": {"name": "1-bad", "authMode": "token"}},
         "foundry": {"restore": True}}))
     assert cfg is None
@@ -237,16 +265,16 @@ def test_automl_bounds_and_shared_only_keys_are_reported_together():
 
 
 def test_min_nodes_above_zero_warns_about_idle_cost():
-    _, issues = parse(workload(replacement={"automl": {"computeSku": "Standard_NC6s_v3", "maxNodes": 2, "minNodes": 1}}))
+    _, issues = parse(workload(replacement={"automl": {"computeSku": "Standard_NC4as_T4_v3", "maxNodes": 2, "minNodes": 1}}))
     assert [str(i) for i in issues] == [
         f"{P}.replacement.automl.minNodes: keeps 1 node(s) running, and billed, even when no training job runs. "
         "Fix: use minNodes: 0 unless jobs cannot wait for a node to start."]
 
 
 def test_unknown_keys_and_duplicate_endpoint_names_are_errors():
-    a = workload(replacement={"automl": {"computeSku": "Standard_NC6s_v3", "maxNodes": 1, "endpoint": {"name": "scan"}},
+    a = workload(replacement={"automl": {"computeSku": "Standard_NC4as_T4_v3", "maxNodes": 1, "endpoint": {"name": "scan"}},
                               "openai": {}})
-    b = workload(name="catalog", replacement={"automl": {"computeSku": "Standard_NC6s_v3", "maxNodes": 1,
+    b = workload(name="catalog", replacement={"automl": {"computeSku": "Standard_NC4as_T4_v3", "maxNodes": 1,
                                                          "endpoint": {"name": "SCAN"}}})
     _, issues = parse(a, b)
     assert errors(issues) == [

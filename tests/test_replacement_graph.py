@@ -51,7 +51,7 @@ GROUP = "0a1b2c3d-0000-4000-8000-00000000000b"
 GPT4O = {"name": "gpt-4o", "model": "gpt-4o", "version": "2024-11-20", "sku": "GlobalStandard", "capacity": 10}
 MINI = {"name": "gpt-4o-mini", "model": "gpt-4o-mini", "version": "2024-07-18", "sku": "GlobalStandard",
         "capacity": 5}
-AUTOML = {"computeSku": "Standard_NC6s_v3", "maxNodes": 2,
+AUTOML = {"computeSku": "Standard_NC4as_T4_v3", "maxNodes": 2,
           "endpoint": {"name": "shelf-scanner", "authMode": "aad_token"}}
 
 
@@ -127,7 +127,7 @@ def test_automl_workload_gets_shared_workspace_compute_at_zero_and_endpoint_with
     assert compute.inputs["workspaceName"] == "mlw-cvmigrate-dev"
     props = compute.inputs["properties"]
     assert props["computeType"] == "AmlCompute" and props["disableLocalAuth"] is True
-    assert props["properties"]["vmSize"] == "Standard_NC6s_v3"
+    assert props["properties"]["vmSize"] == "Standard_NC4as_T4_v3"
     assert props["properties"]["scaleSettings"] == {
         "minNodeCount": 0, "maxNodeCount": 2, "nodeIdleTimeBeforeScaleDown": "PT120S"}
     assert props["properties"]["remoteLoginPortPublicAccess"] == "Disabled"
@@ -153,7 +153,7 @@ def test_automl_workload_gets_shared_workspace_compute_at_zero_and_endpoint_with
     assert summaries["shelf-scanner"]["replacement"] == {"automl": {
         "workspaceId": "/mock/Workspace/replacement-automl-workspace", "workspaceName": "mlw-cvmigrate-dev",
         "sharedWorkspace": True, "computeName": COMPUTE_NAME,
-        "computeId": "/mock/Compute/shelf-scanner-automl-compute", "computeSku": "Standard_NC6s_v3",
+        "computeId": "/mock/Compute/shelf-scanner-automl-compute", "computeSku": "Standard_NC4as_T4_v3",
         "endpointId": "/mock/OnlineEndpoint/shelf-scanner-automl-endpoint", "endpointName": "shelf-scanner",
         "authMode": "AADToken", "scoringUri": None}}
     assert summaries["shelf-scanner"]["replacementRefs"] == [

@@ -29,7 +29,7 @@ config:
           trainingId: /subscriptions/%(sub)s/resourceGroups/rg-legacy/providers/Microsoft.CognitiveServices/accounts/Alpha-Train
           predictionId: /subscriptions/%(sub)s/resourceGroups/rg-legacy/providers/Microsoft.CognitiveServices/accounts/Alpha-Pred
       replacement:
-        automl: {computeSku: Standard_NC6s_v3, maxNodes: 1, endpoint: {name: ep-alpha}}
+        automl: {computeSku: Standard_NC4as_T4_v3, maxNodes: 1, endpoint: {name: ep-alpha}}
       cutover: {state: cut-over, date: "2027-05-01"}
     - name: beta
       legacy:

@@ -22,6 +22,7 @@ class ParseContext:
     location: str
     retirement: dt.date
     today: dt.date
+    stack_tags: dict[str, str]
 
 
 _CV_KEYS = {

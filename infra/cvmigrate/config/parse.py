@@ -14,6 +14,7 @@ from ..clouds import DEFAULT_CLOUD, CloudError, clouds, find_cloud
 from .alerts import parse_alerts
 from .arm import ArmId, ArmIdError, parse_arm_id
 from .azure_policy import parse_azure_policy
+from ..tags import count_problem, tag_problems
 from .claims import NameClaims
 from .errors import ConfigIssue, Problems
 from .legacy_accounts import ParseContext, parse_custom_vision, parse_image_analysis
@@ -105,12 +106,9 @@ def parse_stack_config(raw: Mapping[str, Any], stack: str, *, today: dt.date | N
         silent_days = decommission.integer("silentDays", default=30, minimum=1, maximum=365)
 
     tags = root.string_map("tags")
-    for key in tags:
-        if key.lower().startswith("cvmigrate-"):
-            problems.add(f"cvmigrate:tags.{key}", "uses the reserved prefix 'cvmigrate-'.",
-                         "the stack sets cvmigrate-* tags itself; rename your tag.")
+    _check_tags(root.get("tags"), tags, {})
 
-    ctx = ParseContext(stack=stack, environment=environment, production=production,
+    ctx = ParseContext(stack_tags=tags, stack=stack, environment=environment, production=production,
                allow_create=allow_create, location=location or "", retirement=retirement, today=today)
     workloads = _workloads(root.get("workloads"), ctx)
 
@@ -133,6 +131,15 @@ def parse_stack_config(raw: Mapping[str, Any], stack: str, *, today: dt.date | N
         if problems.errors:
             cfg = None
     return cfg, problems.issues
+
+
+def _check_tags(node: Node, tags: dict[str, str], inherited: dict[str, str]) -> None:
+    """Azure's tag limits, at validation; a workload's tags count together with the stack's."""
+    for name, message, fix in tag_problems(tags):
+        node.problems.add(node.child_path(name) if name.strip() else node.path, message, fix)
+    too_many = count_problem(len({**inherited, **tags}))
+    if too_many:
+        node.error(too_many, "drop tags, or move per-workload ones out of cvmigrate:tags.")
 
 
 _ENV_HELP = "lower-case letters, digits and dashes, at most 15 characters"
@@ -291,6 +298,7 @@ def _workloads(node: Node, ctx: ParseContext) -> list[WorkloadConfig]:
         workload = WorkloadConfig(name=name or f"workload-{index}", owner=owner, wave=wave,
                                   custom_vision=custom_vision, image_analysis=image_analysis,
                                   cutover=cutover, tags=item.string_map("tags"), index=index)
+        _check_tags(item.get("tags"), workload.tags, ctx.stack_tags)
         for account in workload.legacy_accounts:
             key = (str(account.id).lower() if account.id else f"create/{account.name.lower()}")
             if key in seen_accounts:
@@ -298,7 +306,7 @@ def _workloads(node: Node, ctx: ParseContext) -> list[WorkloadConfig]:
                                   f"account '{account.name}' is already declared at {seen_accounts[key]}.",
                                   "each legacy account belongs to exactly one workload and one role.")
             seen_accounts[key] = account.config_path
-        workload = replace(workload, replacement=parse_replacement(item.get("replacement"), workload.name, claims),
+        workload = replace(workload, replacement=parse_replacement(item.get("replacement"), workload.name, claims, ctx.today),
                            access=parse_access(item.get("access")))
         out.append(workload)
     return out

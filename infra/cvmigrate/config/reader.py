@@ -184,10 +184,19 @@ class Node:
         return default
 
     def string_map(self, key: str) -> dict[str, str]:
+        """A mapping of strings to strings (tags): a list, map, number or null value is an error, not text."""
         node = self.get(key)
         if node.value is None:
             return {}
         if not isinstance(node.value, dict):
             node.error("must be a mapping of tag names to values.", "write it as {team: vision, costCenter: '123'}.")
             return {}
-        return {str(k): str(v) for k, v in node.value.items()}
+        out: dict[str, str] = {}
+        for k, v in node.value.items():
+            if isinstance(v, str):
+                out[str(k)] = v
+            else:
+                shown = "null" if v is None else type(v).__name__
+                node.problems.add(node.child_path(str(k)), f"is a {shown}; tag values are plain strings.",
+                                  "quote the value, e.g. costCenter: '123'.")
+        return out

@@ -4,7 +4,7 @@ principals.py, the environment-level `cvmigrate:replacement` section in replacem
 Shape (per workload)::
 
     replacement:
-      automl: {computeSku: Standard_NC6s_v3, maxNodes: 2, endpoint: {name: shelf-scanner, authMode: aad_token}}
+      automl: {computeSku: Standard_NC4as_T4_v3, maxNodes: 2, endpoint: {name: shelf-scanner, authMode: aad_token}}
       foundry: {projectName: shelf-scanner, deployments: [{name: gpt-4o, model: gpt-4o, version: "2024-11-20",
                                                             sku: GlobalStandard, capacity: 10}]}
       documentIntelligence: {}
@@ -17,7 +17,7 @@ workloads that share it; that is checked here (claims.NameClaims), with both con
 """
 from __future__ import annotations
 
-import re
+import datetime as dt
 from dataclasses import dataclass
 from typing import Optional
 
@@ -25,6 +25,7 @@ from .. import naming
 from .claims import NameClaims
 from .patterns import LOCATION, SUBDOMAIN_ACCOUNT_NAME
 from .reader import Node
+from .vm_sizes import check_training_size, has_gpu
 from .replacement_defaults import ACCOUNT_SKUS, PUBLIC_NETWORK_ACCESS, ReplacementDefaults
 
 AUTH_MODES = {"aad_token": "AADToken", "key": "Key", "aml_token": "AMLToken"}
@@ -40,9 +41,8 @@ DEPLOYMENT_SKUS = (
     "GlobalBatch", "DataZoneBatch", "DeveloperTier",
 )
 
-# AutoML image tasks (classification, object detection, instance segmentation) train on GPU only:
-# the N-series families (NC, ND, NV) carry GPUs.
-GPU_SKU = re.compile(r"Standard_N[CDV]", re.IGNORECASE)
+# AutoML image tasks (classification, object detection, instance segmentation) train on NVIDIA GPUs only:
+# sizes are checked against the table in gpu_sizes.yaml (config/vm_sizes.py).
 VM_SKU = r"(Standard|Basic)_[A-Za-z0-9_]+"
 
 ENDPOINT_NAME = r"[A-Za-z][A-Za-z0-9-]{1,30}[A-Za-z0-9]"
@@ -77,7 +77,7 @@ class AutoMLConfig:
 
     @property
     def has_gpu(self) -> bool:
-        return bool(GPU_SKU.match(self.compute_sku))
+        return has_gpu(self.compute_sku)
 
 
 @dataclass(frozen=True)
@@ -140,25 +140,25 @@ class ReplacementConfig:
 
 # --- per workload -----------------------------------------------------------------------------
 
-def parse_replacement(node: Node, workload: str, claims: NameClaims) -> Optional[ReplacementConfig]:
+def parse_replacement(node: Node, workload: str, claims: NameClaims, today: dt.date) -> Optional[ReplacementConfig]:
     if not node.is_object(example="{automl: {...}, foundry: {...}, documentIntelligence: {}, face: {}}"):
         return None
     node.only_keys(["automl", "foundry", "documentIntelligence", "face"])
     return ReplacementConfig(
-        automl=_automl(node.get("automl"), claims),
+        automl=_automl(node.get("automl"), claims, today),
         foundry=_foundry(node.get("foundry"), workload, claims),
         document_intelligence=_cognitive(node.get("documentIntelligence"), KIND_DOCUMENT_INTELLIGENCE, claims),
         face=_cognitive(node.get("face"), KIND_FACE, claims),
     )
 
 
-def _automl(node: Node, claims: NameClaims) -> Optional[AutoMLConfig]:
-    if not node.is_object(example="{computeSku: Standard_NC6s_v3, maxNodes: 2}"):
+def _automl(node: Node, claims: NameClaims, today: dt.date) -> Optional[AutoMLConfig]:
+    if not node.is_object(example="{computeSku: Standard_NC4as_T4_v3, maxNodes: 2}"):
         return None
     node.only_keys(["computeSku", "maxNodes", "minNodes", "idleSeconds", "vmPriority", "endpoint",
                     "dedicatedWorkspace", "publicNetworkAccess", "location"])
     sku = node.string("computeSku", required=True, pattern=VM_SKU, pattern_help="an Azure VM size",
-                      example="Standard_NC6s_v3")
+                      example="Standard_NC4as_T4_v3")
     max_nodes = node.integer("maxNodes", required=True, minimum=1, maximum=100)
     min_nodes = node.integer("minNodes", default=0, minimum=0, maximum=100)
     if max_nodes is not None and min_nodes is not None and min_nodes > max_nodes:
@@ -168,11 +168,9 @@ def _automl(node: Node, claims: NameClaims) -> Optional[AutoMLConfig]:
         node.get("minNodes").warn(
             f"keeps {min_nodes} node(s) running, and billed, even when no training job runs.",
             "use minNodes: 0 unless jobs cannot wait for a node to start.")
-    if sku and not GPU_SKU.match(sku):
-        node.get("computeSku").warn(
-            f"'{sku}' has no GPU: AutoML image classification and object detection only train on GPU "
-            "VM sizes, so jobs on this cluster fail.",
-            "use an N-series size with a GPU, e.g. Standard_NC6s_v3 or Standard_NC4as_T4_v3.")
+    verdict = check_training_size(sku, today) if sku else None
+    if verdict is not None:
+        (node.get("computeSku").error if verdict.error else node.get("computeSku").warn)(verdict.message, verdict.fix)
     dedicated = node.boolean("dedicatedWorkspace")
     _dedicated_only(node, dedicated, "dedicatedWorkspace", ("publicNetworkAccess", "location"),
                     "cvmigrate:replacement.automl")
