@@ -1,11 +1,18 @@
-"""Benchmark `cvmigrate export`: 20,000 images from the local fake Training API (tests/export/cv_fake.py).
+"""Benchmark `cvmigrate export` under modelled network latency, against a sequential floor measured in the same run.
 
-Reports images/s and the peak resident memory of the export process, against a floor measured in the same run:
-a plain sequential download of the same image URLs (one httpx client, one file per image, nothing else). The fake
-server runs in its own process and both clients run as further child processes, so they get the same
-interpreter start-up and do not share the server's GIL; the ratio is reported, not asserted.
+The local fake Training API (tests/export/cv_fake.py) runs in its own process and sleeps ``--image-ms`` on every
+image read and ``--page-ms`` on every API call (listing pages, counts, tags...), standing in for the round trips
+to the real service and its storage. Three children then download the same project:
 
-    .venv/bin/python benchmarks/bench_export.py [--images 20000] [--bytes 4096] [--concurrency 8]
+- floor: a plain sequential GET of every image URL into a file (one httpx client, nothing else);
+- `cvmigrate export --concurrency 1` (sequential, with everything the export adds);
+- `cvmigrate export` at the default concurrency.
+
+A second scenario throttles: the fake answers 429 (Retry-After 1 s) to image reads beyond ``--throttle-above``
+in flight; the export halves its window on 429s and grows it back, and the run reports how far the window fell,
+where it ended, and the throughput. Ratios are reported, not asserted.
+
+    .venv/bin/python benchmarks/bench_export.py [--images 600] [--image-ms 40] [--page-ms 80] [--bytes 4096]
 """
 from __future__ import annotations
 
@@ -35,48 +42,63 @@ with httpx.Client(timeout=60) as client:
         (out / f"{n}.img").write_bytes(r.content)
 """
 
+EXPORT = r"""
+import json, sys, time
+from pathlib import Path
+from cvmigrate.export import ExportOptions, run_export
+endpoint, key, out, concurrency = sys.argv[1], sys.argv[2], Path(sys.argv[3]), sys.argv[4]
+kw = {} if concurrency == "default" else {"concurrency": int(concurrency)}
+start = time.perf_counter()
+r = run_export(ExportOptions(endpoint=endpoint, key=key, project="bench", out=out, progress=False, **kw))
+print(json.dumps({"seconds": time.perf_counter() - start, "images": r.train + r.validation,
+                  "throttled": r.throttled, "retries": r.retries, "smallest_window": r.smallest_window,
+                  "final_window": r.final_window}))
+"""
+
 
 def build(service: FakeTrainingService, n: int, size: int, classes: int) -> FakeProject:
     tags = [tag(f"t{k}", f"class-{k:02d}") for k in range(classes)]
-    project = FakeProject("bbbbbbbb-0000-4000-8000-00000000bench", "bench", DOMAINS["classification"],
-                          "Multiclass", tags)
+    project = FakeProject("bbbbbbbb-0000-4000-8000-000000000b0b", "bench",
+                          DOMAINS["classification"], "Multiclass", tags)
     filler = os.urandom(max(0, size - len(PNG) - 36))
     for i in range(n):
         image_id = f"{i:08x}-0000-4000-8000-000000000000"
-        rec = image(service, project, image_id, i, ({"id": f"t{i % classes}"},), payload=PNG + filler)
-        project.tagged.append(rec)
+        project.tagged.append(image(service, project, image_id, i, ({"id": f"t{i % classes}"},), payload=PNG + filler))
     return service.add(project)
 
 
-def serve(conn, n: int, size: int, classes: int, urls: str) -> None:
-    """The fake service in its own process: the measuring parent stays small, because Linux carries a parent's
-    resident size into a child's ru_maxrss across fork+exec."""
+def serve(conn, n: int, size: int, classes: int, urls: str, image_s: float, page_s: float) -> None:
+    """The fake service in its own process, with the modelled latency; ``conn`` sets throttling per scenario."""
     service = FakeTrainingService().start()
     project = build(service, n, size, classes)
+    service.blob_latency, service.page_latency = image_s, page_s
     Path(urls).write_text("\n".join(i["originalImageUri"] for i in project.tagged))
     conn.send((service.endpoint, service.key))
-    conn.recv()
+    while True:
+        message = conn.recv()
+        if message == "stop":
+            break
+        service.max_concurrent_blobs = message      # None or a number
+        conn.send("ok")
     service.stop()
 
 
-def run_child(cmd: list[str], env: dict) -> tuple[float, int]:
-    """(seconds, peak RSS in KiB) of one child process."""
+def run_child(cmd: list[str], env: dict) -> tuple[float, str]:
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(proc.pid, 0)
-    elapsed = time.perf_counter() - start
-    proc.returncode = os.waitstatus_to_exitcode(status)
+    proc = subprocess.run(cmd, env=env, capture_output=True, text=True)
     if proc.returncode != 0:
-        raise SystemExit(f"{cmd[:4]} failed: {proc.stderr.read().decode()[-2000:]}")
-    return elapsed, usage.ru_maxrss
+        raise SystemExit(f"{cmd[:4]} failed: {proc.stderr[-2000:]}")
+    return time.perf_counter() - start, proc.stdout
 
 
 def main() -> int:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--images", type=int, default=20_000)
+    ap.add_argument("--images", type=int, default=600)
     ap.add_argument("--bytes", type=int, default=4096, help="size of each image")
     ap.add_argument("--classes", type=int, default=10)
-    ap.add_argument("--concurrency", type=int, default=8)
+    ap.add_argument("--image-ms", type=float, default=40.0, help="modelled latency of one image read")
+    ap.add_argument("--page-ms", type=float, default=80.0, help="modelled latency of one API call (page, count...)")
+    ap.add_argument("--throttle-above", type=int, default=6, help="429 for image reads beyond this many in flight")
     ap.add_argument("--json", type=Path, help="also write the results here")
     args = ap.parse_args()
 
@@ -86,35 +108,42 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="cvm-bench-") as tmp:
         urls = Path(tmp) / "urls.txt"
         parent_end, child_end = ctx.Pipe()
-        server = ctx.Process(target=serve, args=(child_end, args.images, args.bytes, args.classes, str(urls)))
+        server = ctx.Process(target=serve, args=(child_end, args.images, args.bytes, args.classes, str(urls),
+                                                 args.image_ms / 1000, args.page_ms / 1000))
         server.start()
         try:
             endpoint, key = parent_end.recv()
-            env = {**os.environ, "CUSTOM_VISION_TRAINING_KEY": key,
-                   "PYTHONPATH": str(REPO / "infra") + os.pathsep + os.environ.get("PYTHONPATH", "")}
-            floor_s, floor_rss = run_child([sys.executable, "-c", FLOOR, str(urls), str(Path(tmp) / "floor")], env)
-            out = Path(tmp) / "export"
-            export_s, export_rss = run_child(
-                [sys.executable, "-m", "cvmigrate.cli", "export", "--endpoint", endpoint,
-                 "--project", "bench", "--out", str(out), "--concurrency", str(args.concurrency),
-                 "--no-progress"], env)
-            manifest = json.loads((out / "manifest.json").read_text())
-            exported = manifest["counts"]["exported"]["train"] + manifest["counts"]["exported"]["validation"]
-            assert exported == args.images, exported
-            rerun_s, _ = run_child(
-                [sys.executable, "-m", "cvmigrate.cli", "export", "--endpoint", endpoint,
-                 "--project", "bench", "--out", str(out), "--no-progress"], env)
+            env = {**os.environ, "PYTHONPATH": str(REPO / "infra") + os.pathsep + os.environ.get("PYTHONPATH", "")}
+            floor_s, _ = run_child([sys.executable, "-c", FLOOR, str(urls), str(Path(tmp) / "floor")], env)
+            runs = {}
+            for name, concurrency, throttle in (("sequential", "1", None), ("default", "default", None),
+                                                 ("throttled", "default", args.throttle_above)):
+                parent_end.send(throttle)
+                parent_end.recv()
+                _, stdout = run_child([sys.executable, "-c", EXPORT, endpoint, key, str(Path(tmp) / name),
+                                       concurrency], env)
+                runs[name] = json.loads(stdout)
+                assert runs[name]["images"] == args.images, runs[name]
         finally:
             parent_end.send("stop")
             server.join(timeout=30)
 
+    from cvmigrate.export.exporter import DEFAULT_CONCURRENCY
+
     results = {
-        "images": args.images, "image_bytes": args.bytes, "concurrency": args.concurrency,
-        "floor_sequential_s": round(floor_s, 2), "floor_images_per_s": round(args.images / floor_s, 1),
-        "export_s": round(export_s, 2), "export_images_per_s": round(args.images / export_s, 1),
-        "export_over_floor": round(export_s / floor_s, 2),
-        "export_peak_rss_mib": round(export_rss / 1024, 1), "floor_peak_rss_mib": round(floor_rss / 1024, 1),
-        "resume_noop_s": round(rerun_s, 2),
+        "images": args.images, "image_ms": args.image_ms, "page_ms": args.page_ms,
+        "default_concurrency": DEFAULT_CONCURRENCY, "cpus": os.cpu_count(),
+        "floor_sequential_get_s": round(floor_s, 2), "floor_images_per_s": round(args.images / floor_s, 1),
+        "export_concurrency_1_s": round(runs["sequential"]["seconds"], 2),
+        "export_default_s": round(runs["default"]["seconds"], 2),
+        "export_default_images_per_s": round(args.images / runs["default"]["seconds"], 1),
+        "speedup_over_floor": round(floor_s / runs["default"]["seconds"], 2),
+        "throttled_above": args.throttle_above,
+        "throttled_s": round(runs["throttled"]["seconds"], 2),
+        "throttled_images_per_s": round(args.images / runs["throttled"]["seconds"], 1),
+        "throttled_429s": runs["throttled"]["throttled"],
+        "throttled_smallest_window": runs["throttled"]["smallest_window"],
+        "throttled_final_window": runs["throttled"]["final_window"],
     }
     width = max(map(len, results))
     for key, value in results.items():

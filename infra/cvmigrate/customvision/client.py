@@ -103,7 +103,9 @@ class TrainingClient:
                 self._wait(backoff_seconds(attempt))
                 continue
             self._reached = True
-            if response.status_code in RETRY_STATUSES and attempt < self._max_attempts:
+            # Throttling gets twice the attempts: the export's window shrinks meanwhile, so it clears.
+            limit = self._max_attempts * (2 if response.status_code == 429 else 1)
+            if response.status_code in RETRY_STATUSES and attempt < limit:
                 wait = retry_after_seconds(response)
                 if response.status_code == 429:
                     with self._stats_lock:
@@ -138,7 +140,8 @@ class TrainingClient:
                 f"{self.endpoint} does not serve the Custom Vision Training API v3.3 (HTTP 404 on "
                 f"{operation}); check that --endpoint is the training resource's endpoint and its region")
         if status in RETRY_STATUSES:
-            raise TrainingApiError(f"{operation} still failing after {self._max_attempts} attempts "
+            attempts = self._max_attempts * (2 if status == 429 else 1)
+            raise TrainingApiError(f"{operation} still failing after {attempts} attempts "
                                    f"(HTTP {status}{': ' + code if code else ''}{' ' + message if message else ''})")
         raise ServiceError(operation, status, code, message)
 

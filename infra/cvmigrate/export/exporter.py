@@ -84,7 +84,8 @@ class ExportResult:
     reused: int
     retries: int
     throttled: int = 0
-    smallest_window: int = 0
+    smallest_window: int = 0     # downloads in flight at the deepest throttling back-off
+    final_window: int = 0        # ... and when the last download finished (recovered if == concurrency)
     model: Optional[dict] = None
     uploaded: Optional[int] = None
     upload_skipped: Optional[int] = None
@@ -315,7 +316,7 @@ def _export(client: TrainingClient, opts: ExportOptions, base: str,
                           train=len(train_ids), validation=len(val_ids), untagged=len(untagged),
                           dropped_negative=dropped_negative, downloaded=len(todo), reused=len(reused),
                           retries=client.stats.retries, throttled=client.stats.throttled,
-                          smallest_window=window.smallest if todo else opts.concurrency, model=model,
+                          smallest_window=window.smallest, final_window=window.size, model=model,
                           manifest=manifest, test=len(test_ids))
     if opts.upload:
         from .upload import upload_folder
