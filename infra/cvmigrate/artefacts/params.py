@@ -27,21 +27,17 @@ from ..config.model import StackConfig
 from ..config.replacement_refs import ReplacementRef, replacement_refs
 from ..errors import ErrorClassesError
 from ..feature_map import load_feature_map
-
-
-def stack_replacement_refs(cfg: StackConfig) -> list[ReplacementRef]:
-    """The stack's replacement refs (:func:`cvmigrate.config.replacement_refs.replacement_refs`)."""
-    return replacement_refs(cfg)
+from ..paths import queries_dir
 
 
 def build_params(cfg: StackConfig, *, refs: Optional[Sequence[ReplacementRef]] = None,
                  error_classes: Optional[Sequence[dict[str, Any]]] = None,
                  thresholds: Optional[Thresholds] = None) -> dict[str, Any]:
-    """Everything the templates need. ``refs`` defaults to the stack's own (see
-    :func:`stack_replacement_refs`), ``error_classes`` to the bundled file, ``thresholds`` to
-    ``cfg.alerts.thresholds``."""
+    """Everything the templates need. ``refs`` defaults to the stack's own
+    (:func:`cvmigrate.config.replacement_refs.replacement_refs`), ``error_classes`` to the bundled file,
+    ``thresholds`` to ``cfg.alerts.thresholds``."""
     if refs is None:
-        refs = stack_replacement_refs(cfg)
+        refs = replacement_refs(cfg)
     if thresholds is None:
         thresholds = cfg.alerts.thresholds
     windows = query_windows()
@@ -97,8 +93,6 @@ def load_error_classes(override: Optional[Path] = None) -> list[dict[str, Any]]:
     """The bundled queries/error_classes.yaml, merged with ``override`` (same layout) by class name:
     a listed class replaces the bundled entry's statuses/range/hint, a new class is tried before
     the bundled catch-all ranges."""
-    from ..paths import queries_dir
-
     bundled = [dict(c) for c in _bundled_classes(str(queries_dir() / "error_classes.yaml"))]
     if override is None:
         return bundled

@@ -17,6 +17,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Optional, Sequence
 
+import jinja2
+
 from ..config.model import StackConfig
 from ..config.replacement_refs import ReplacementRef
 from ..paths import queries_dir
@@ -65,8 +67,6 @@ def kql_real(value: Any) -> str:
 def template_environment(folder: str) -> Any:
     """The jinja2 environment every cvmigrate template renders in (queries, alert queries, workbook
     layout): strict about undefined names, with the KQL literal filters."""
-    import jinja2
-
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(folder),
         undefined=jinja2.StrictUndefined,   # a misspelt parameter fails the render, never renders as ""

@@ -15,7 +15,9 @@ import yaml
 
 from .. import naming
 from ..config.model import StackConfig
-from .queries import RenderedQuery
+from ..paths import dashboards_dir
+from .params import build_params
+from .queries import RenderedQuery, template_environment
 
 SCHEMA_URL = "https://github.com/Microsoft/Application-Insights-Workbooks/blob/master/schema/workbook.json"
 LOGS = "microsoft.operationalinsights/workspaces"
@@ -39,19 +41,14 @@ def canonical_json(document: Any) -> str:
 
 
 def load_layout(context: Mapping[str, Any]) -> dict[str, Any]:
-    from .queries import template_environment
-    from ..paths import dashboards_dir
-
     text = template_environment(str(dashboards_dir())).get_template("workbook.layout.yaml.j2").render(**context)
     return yaml.safe_load(text)
 
 
 def build_workbook(cfg: StackConfig, queries: Mapping[str, RenderedQuery],
                    params: Optional[Mapping[str, Any]] = None) -> dict[str, Any]:
-    """The Notebook/1.0 document. ``queries``: the stack's rendered library (``cvmigrate.artefacts.queries_all``);
+    """The Notebook/1.0 document. ``queries``: the stack's rendered library (``cvmigrate.artefacts.render_all``);
     ``params``: the render parameters they were built from (error classes and thresholds for the texts)."""
-    from .params import build_params
-
     params = params if params is not None else build_params(cfg)
     layout = load_layout({"environment": cfg.environment, "retirement_date": cfg.retirement_date.isoformat(),
                           "error_classes": params["error_classes"], "thresholds": params["thresholds"],

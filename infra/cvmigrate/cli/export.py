@@ -11,7 +11,9 @@ from pathlib import Path
 from ..clouds import CloudError, resolve_cloud
 from ..config import load_stack_file
 from ..errors import UserError
+from ..customvision.platforms import DEFAULT_PLATFORM, FLAVORS
 from ..export import ExportOptions, run_export
+from ..export.exporter import DEFAULT_CONCURRENCY
 from ..export.keyvault import read_secret, training_key_location
 
 DEFAULT_KEY_ENV = "CUSTOM_VISION_TRAINING_KEY"
@@ -31,9 +33,6 @@ def add_key_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
-    from ..customvision.platforms import DEFAULT_PLATFORM, FLAVORS
-    from ..export.exporter import DEFAULT_CONCURRENCY
-
     p = sub.add_parser(
         "export", help="export a Custom Vision project to an Azure ML AutoML (JSONL + MLTable) dataset",
         description="Download a Custom Vision project's labelled images (Training API v3.3) and write them as "

@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import Sequence
 
 import pulumi
+from pulumi_azure_native import authorization
 
 from .. import naming
 from ..config.principals import AccessPrincipal
@@ -54,8 +55,6 @@ def grant(prefix: str, *, scope_id: pulumi.Input[str], scope_path: str, resource
     """
     if not principals:
         return []
-    from pulumi_azure_native import authorization
-
     client = authorization.get_client_config_output(opts=pulumi.InvokeOutputOptions(parent=parent))
     out = []
     for principal in principals:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any, Optional, Sequence
 
 import pulumi
+from pulumi_azure_native import applicationinsights, authorization, keyvault, machinelearningservices as ml, storage
 
 from .. import naming
 from ..config.principals import AccessPrincipal
@@ -46,10 +47,6 @@ class AutoMLWorkspace(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: AutoMLWorkspaceArgs, opts: Optional[pulumi.ResourceOptions] = None):
         super().__init__("cvmigrate:replacement:AutoMLWorkspace", name, None, opts)
-        from pulumi_azure_native import (
-            applicationinsights, authorization, keyvault, machinelearningservices as ml, storage,
-        )
-
         ctx = args.context
         scope = naming.slug(args.scope) if args.scope else "shared"
         location = args.location or ctx.location
@@ -145,8 +142,6 @@ class AutoMLStack(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: AutoMLStackArgs, opts: Optional[pulumi.ResourceOptions] = None):
         super().__init__("cvmigrate:replacement:AutoMLStack", name, None, opts)
-        from pulumi_azure_native import machinelearningservices as ml
-
         cfg, ctx, w = args.config, args.context, args.workload
         if cfg.dedicated_workspace:
             workspace = AutoMLWorkspace(f"{w}-automl", AutoMLWorkspaceArgs(

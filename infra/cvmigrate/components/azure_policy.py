@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from typing import Any, Optional
 
 import pulumi
+from pulumi_azure_native import authorization
 
 from ..config.azure_policy import AzurePolicyConfig
 from ..naming import stable_uuid
@@ -51,8 +52,6 @@ class AzurePolicyArgs:
 
 
 def _parameter_definitions(parameters: dict[str, Any]):
-    from pulumi_azure_native import authorization
-
     out = {}
     for name, spec in parameters.items():
         meta = spec.get("metadata") or {}
@@ -76,8 +75,6 @@ class AzurePolicy(pulumi.ComponentResource):
             raise ValueError("cvmigrate:azurePolicy.enabled: the AzurePolicy component is only built when it is true")
         if not cfg.scope or not cfg.subscription_id:
             raise ValueError("cvmigrate:azurePolicy.scope: is required (a subscription or resource group ID)")
-        from pulumi_azure_native import authorization
-
         child = pulumi.ResourceOptions(parent=self)
         key = (args.environment, cfg.scope)
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 import pulumi
+from pulumi_azure_native import cognitiveservices
 
 from .diagnostics import DiagnosticsSink, diagnostic_setting
 
@@ -53,8 +54,6 @@ class CognitiveAccountHandle:
 
 def cognitive_account(prefix: str, spec: CognitiveAccountSpec, sink: DiagnosticsSink, *,
                       parent: pulumi.Resource) -> CognitiveAccountHandle:
-    from pulumi_azure_native import cognitiveservices
-
     properties = dict(
         custom_sub_domain_name=spec.name,
         disable_local_auth=spec.disable_local_auth,

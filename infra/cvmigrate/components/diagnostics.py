@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Optional, Sequence
 
 import pulumi
+from pulumi_azure_native import monitor
 
 # What Microsoft's guidance asks for on Cognitive Services accounts.
 COGNITIVE_LOG_CATEGORIES = ("Audit", "RequestResponse")
@@ -61,8 +62,6 @@ def diagnostic_setting(
         raise ValueError(f"{resource_name}: pass categories or category_groups, never both")
     if len(set(categories)) != len(categories):
         raise ValueError(f"{resource_name}: duplicate log categories {list(categories)}")
-    from pulumi_azure_native import monitor
-
     sink.diagnosed.append(DiagnosedResource(target_id, subscription_id, resource_group))
     logs = [monitor.DiagnosticsLogSettingsArgs(category=c, enabled=True) for c in categories]
     logs += [monitor.DiagnosticsLogSettingsArgs(category_group=g, enabled=True) for g in category_groups]

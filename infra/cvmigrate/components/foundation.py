@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Optional
 
 import pulumi
+from pulumi_azure_native import authorization, keyvault, operationalinsights, resources, storage
 
 from .. import naming
 from ..config import StackConfig
@@ -45,8 +46,6 @@ class Foundation(pulumi.ComponentResource):
         self.providers = SubscriptionProviders(parent=self)
 
         if cfg.resource_group.create:
-            from pulumi_azure_native import resources
-
             group = resources.ResourceGroup(
                 "resource-group", resource_group_name=cfg.resource_group.name, location=cfg.location,
                 tags=tags, opts=child)
@@ -56,8 +55,6 @@ class Foundation(pulumi.ComponentResource):
 
         law = cfg.log_analytics
         if law.create:
-            from pulumi_azure_native import operationalinsights
-
             workspace = operationalinsights.Workspace(
                 "log-analytics",
                 workspace_name=law.name or f"law-cvmigrate-{cfg.environment}",
@@ -72,8 +69,6 @@ class Foundation(pulumi.ComponentResource):
             self.workspace_customer_id = workspace.customer_id
         else:
             self.workspace_id = pulumi.Output.from_input(str(law.existing_id))
-            from pulumi_azure_native import operationalinsights
-
             existing = operationalinsights.get_workspace_output(
                 resource_group_name=law.existing_id.resource_group, workspace_name=law.existing_id.name,
                 opts=pulumi.InvokeOutputOptions(
@@ -82,8 +77,6 @@ class Foundation(pulumi.ComponentResource):
 
         self.archive_id = None
         if cfg.archive.create:
-            from pulumi_azure_native import storage
-
             archive = storage.StorageAccount(
                 "archive",
                 account_name=cfg.archive.name or naming.storage_account_name(cfg.names, "logs"),
@@ -109,8 +102,6 @@ class Foundation(pulumi.ComponentResource):
         if cfg.key_vault.enabled:
             vault_name = naming.stack_key_vault_name(cfg)
             if cfg.key_vault.create:
-                from pulumi_azure_native import authorization, keyvault
-
                 client = authorization.get_client_config_output(opts=pulumi.InvokeOutputOptions(parent=self))
                 properties = dict(
                     tenant_id=client.tenant_id,

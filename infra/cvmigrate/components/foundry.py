@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any, Optional, Sequence
 
 import pulumi
+from pulumi_azure_native import cognitiveservices
 
 from ..config.principals import AccessPrincipal
 from ..config.replacement import KIND_AISERVICES, FoundryConfig, foundry_account_name, shared_foundry_account_name
@@ -84,8 +85,6 @@ class FoundryStack(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: FoundryStackArgs, opts: Optional[pulumi.ResourceOptions] = None):
         super().__init__("cvmigrate:replacement:FoundryStack", name, None, opts)
-        from pulumi_azure_native import cognitiveservices
-
         cfg, ctx, w = args.config, args.context, args.workload
         if cfg.dedicated_account:
             account = FoundryAccount(f"{w}-foundry", FoundryAccountArgs(

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 import pulumi
+from pulumi_azure_native import cognitiveservices, keyvault
 
 from .. import naming
 from ..config import CustomVisionConfig, ImageAnalysisConfig, LegacyAccount
@@ -49,8 +50,6 @@ class AccountHandle:
 
 def _legacy_account(component: pulumi.ComponentResource, account: LegacyAccount, ctx: LegacyContext,
                     wave: int) -> AccountHandle:
-    from pulumi_azure_native import cognitiveservices
-
     prefix = f"{account.workload}-{naming.slug(account.label)}"
     tags = cvmigrate_tags(ctx.environment, ROLE_LEGACY, account.workload, wave, extra=ctx.tags)
     provider = ctx.providers.for_subscription(account.id.subscription_id) if account.id else None
@@ -98,8 +97,6 @@ def _legacy_account(component: pulumi.ComponentResource, account: LegacyAccount,
 
     secret_name = None
     if account.store_keys and ctx.key_vault is not None:
-        from pulumi_azure_native import keyvault
-
         secret_name = naming.key_secret_name(account.workload, account.role)
         keys = cognitiveservices.list_account_keys_output(
             resource_group_name=rg_name, account_name=account_id.apply(lambda _: account.name),

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Optional
 
 import pulumi
+import pulumi_azure_native
 
 # Authentication settings an explicit provider does not inherit from `azure-native:*` stack config.
 _INHERITED = ("tenantId", "clientId", "clientSecret", "clientCertificatePath", "clientCertificatePassword",
@@ -35,8 +36,6 @@ class SubscriptionProviders:
         if key == self._home:
             return None
         if key not in self._providers:
-            import pulumi_azure_native
-
             cfg = pulumi.Config("azure-native")
             args = {}
             for name in _INHERITED:

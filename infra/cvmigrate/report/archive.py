@@ -48,6 +48,7 @@ from pathlib import Path
 from typing import Any, Iterable, Optional
 
 from ..errors import ArchiveError
+from .duck import DUCK_TYPES, connect, table_schemas
 
 # Categories of Microsoft.CognitiveServices/accounts (all land in AzureDiagnostics) and the AML one.
 COGNITIVE_CATEGORIES = ("requestresponse", "audit", "trace", "azureopenairequestusage")
@@ -155,8 +156,6 @@ def load(con: Any, files: ArchiveFiles, *, progress: bool = False) -> LoadStats:
     (created by :func:`cvmigrate.report.duck.create_tables`)."""
     from tqdm import tqdm
 
-    from .duck import table_schemas
-
     schemas = table_schemas()
     stats = LoadStats(files=len(files.raw) + len(files.exports), ignored_files=files.ignored)
     with tqdm(total=files.total_bytes, unit="B", unit_scale=True, desc="loading archive", file=sys.stderr,
@@ -202,8 +201,6 @@ def _columns_arg(columns: dict[str, str]) -> str:
 
 
 def _cast(expr: str, kind: str) -> str:
-    from .duck import DUCK_TYPES
-
     target = DUCK_TYPES[kind]
     if target == "VARCHAR":
         return expr
@@ -329,8 +326,6 @@ def open_archive(source: Path | str, *, progress: bool = False, database: str = 
     """A DuckDB connection holding the archive under ``source``, and what was loaded / skipped.
 
     Raises :class:`ArchiveError` when the path is wrong or nothing usable was found."""
-    from .duck import connect
-
     files = discover(source)
     con = connect(database)
     stats = load(con, files, progress=progress)

@@ -17,6 +17,8 @@ from typing import Any, Iterable, Mapping, Optional
 
 import yaml
 
+from ..paths import queries_dir
+
 # Kusto scalar type -> DuckDB column type.
 DUCK_TYPES = {
     "string": "VARCHAR", "datetime": "TIMESTAMP", "long": "BIGINT", "int": "INTEGER", "real": "DOUBLE",
@@ -27,8 +29,6 @@ DUCK_TYPES = {
 @lru_cache(maxsize=1)
 def table_schemas() -> dict[str, dict[str, str]]:
     """``{table: {column: kusto type}}`` from queries/tables.yaml (every database)."""
-    from ..paths import queries_dir
-
     doc = yaml.safe_load((queries_dir() / "tables.yaml").read_text(encoding="utf-8"))
     return {name: dict(spec["columns"]) for name, spec in doc["tables"].items()}
 

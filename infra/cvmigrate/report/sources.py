@@ -1,6 +1,6 @@
 """Where the report's rows come from: a local archive on DuckDB, or a Log Analytics workspace.
 
-Both run the same rendered queries (cvmigrate.artefacts.queries_all), so `status` and the workbook agree.
+Both run the same rendered queries (cvmigrate.artefacts.render), so `status` and the workbook agree.
 """
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from ..clouds import DEFAULT_CLOUD, Cloud, clouds
 from ..config.patterns import is_guid
 from ..errors import SourceError
 from .cutover import REPORT_QUERIES, QueryResults
+from .duck import run_query
 
 WORKSPACE_ARM_ID = re.compile(
     r"^/subscriptions/[^/]+/resourceGroups/[^/]+/providers/Microsoft\.OperationalInsights/workspaces/[^/]+/?$",
@@ -25,8 +26,6 @@ RETRY = {"retry_total": 5, "retry_backoff_factor": 1.0, "retry_backoff_max": 60}
 
 def run_local(con: Any, queries: Mapping[str, Any], now: dt.datetime,
               names: Sequence[str] = REPORT_QUERIES) -> QueryResults:
-    from .duck import run_query
-
     results = QueryResults()
     for name in names:
         results.rows[name] = run_query(con, queries[name].text, now)

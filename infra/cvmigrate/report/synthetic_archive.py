@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 from .. import naming
+from ..config.replacement_refs import replacement_refs
 
 REGRESSION_HOURS = 3
 BASE_DAILY = (480, 320, 200, 140, 100)     # starting legacy calls per day, by workload position
@@ -90,8 +91,6 @@ def _legacy_resource_id(cfg: Any, account: Any) -> str:
 
 
 def _streams(cfg: Any) -> tuple[list[_Stream], list[str]]:
-    from ..config.replacement_refs import replacement_refs
-
     refs = list(replacement_refs(cfg))
     rg = cfg.resource_group.name.upper()
     sub = _subscription(cfg).upper()
