@@ -11,7 +11,7 @@ import yaml
 
 from cvmigrate.config.alerts import Thresholds
 from cvmigrate.artefacts.catalogue import (
-    MAX_QUERY_RANGE_HOURS, ActivityAlert, LogAlert, load_catalogue, minutes, resolve,
+    MAX_QUERY_RANGE_HOURS, ActivityAlert, LogAlert, MetricAlert, load_catalogue, minutes, resolve,
 )
 from cvmigrate.paths import queries_dir
 from cvmigrate.policy.rules import ALERTS
@@ -51,12 +51,15 @@ def test_schema_rejects_what_azure_or_the_team_rules_reject(schema, raw, mutate,
 def test_catalogue_holds_the_alerts_the_issue_lists():
     alerts = {a.name: a for a in load_catalogue()}
     assert [(a.name, a.severity, a.query) for a in alerts.values() if isinstance(a, LogAlert)] == [
-        ("legacy-regression", 1, "legacy_regression"),
         ("legacy-after-cutover", 1, "alert_legacy_after_cutover"),
         ("error-spike", 3, "alert_error_spike"),
         ("deadline-proximity", 2, "alert_deadline_proximity"),
         ("replacement-health", 2, "alert_replacement_health"),
     ]
+    regression = alerts["legacy-regression"]
+    assert isinstance(regression, MetricAlert)
+    assert (regression.metric_name, regression.alert_sensitivity, regression.stand_in, regression.severity) == (
+        "TotalCalls", "Low", "legacy_regression", 1)
     deleted = alerts["diagnostic-setting-deleted"]
     assert isinstance(deleted, ActivityAlert)
     assert (deleted.operation_name, deleted.category, deleted.scope) == (

@@ -34,7 +34,7 @@ from cvmigrate.config.alerts import Thresholds
 from cvmigrate.report import duck
 from cvmigrate.artefacts import build_params
 from cvmigrate.artefacts.alert_queries import alert_params, render_alert_template
-from cvmigrate.artefacts.catalogue import LogAlert, load_catalogue, minutes, resolve
+from cvmigrate.artefacts.catalogue import LogAlert, MetricAlert, load_catalogue, minutes, resolve, smallest_allowed
 
 FREQUENCIES = ["PT1M", "PT5M", "PT10M", "PT15M", "PT30M", "PT45M", "PT1H", "PT2H", "PT3H", "PT4H", "PT5H", "PT6H",
                "P1D"]                                                                          # [TF]
@@ -50,11 +50,10 @@ _AGO = re.compile(r"\bago\(")
 _AGO_LITERAL = re.compile(r"\bago\((\d+)([dhm])\)")
 _UNIT = {"d": 1440, "h": 60, "m": 1}
 
-# Every threshold that moves a rule's numbers: each regression window the config accepts (1-24 hours) with
-# a short, the default and the longest baseline, plus the defaults.
+# The defaults, and each accepted seasonal baseline length: no log rule may depend on it (the regression pages
+# through a metric alert), so every log rule must stay within Azure's limits whatever it is.
 SCENARIOS = [Thresholds.defaults()] + [
-    replace(Thresholds.defaults(), regression_window_hours=h, regression_baseline_days=d)
-    for h, d in product(range(1, 25), (1, 7, 60))]
+    replace(Thresholds.defaults(), regression_baseline_weeks=w) for w in range(3, 13)]
 STACKS = {"mixed": (MIXED, MIXED_REFS), "zero_workloads": (EMPTY, [])}
 
 
@@ -143,9 +142,26 @@ def test_dimensions_are_string_or_numeric_result_columns(alert, inferred_columns
 def test_the_checks_catch_what_azure_refuses():
     """The same checks, fed the findings this suite was written for, fail: PT7H windows, a 2-of-2 rule
     without a datetime column, a PT25H query time range."""
-    regression = next(a for a in log_alerts() if a.query == "legacy_regression")
     assert "PT7H" not in WINDOWS and "PT25H" not in QUERY_TIME_RANGES
-    seven = resolve(regression, replace(Thresholds.defaults(), regression_window_hours=7))
-    assert seven.window in WINDOWS and seven.window != "PT7H"
+    seven = smallest_allowed("window", 7 * 60)
+    assert seven in WINDOWS and seven == "P1D"
     no_datetime = "AzureDiagnostics | summarize Calls = count() by Resource"
     assert not {t for _, t in result_columns({"q": no_datetime})["q"]} & DATETIME
+
+
+# Metric alerts (Microsoft.Insights/metricAlerts 2018-03-01): [TF-M] hashicorp/terraform-provider-azurerm
+# website/docs/r/monitor_metric_alert.html.markdown (frequency PT1M, PT5M, PT15M, PT30M, PT1H; window_size PT1M,
+# PT5M, PT15M, PT30M, PT1H, PT6H, PT12H, P1D); [SPEC-M] azure-rest-api-specs .../stable/2018-03-01/
+# metricAlert_API.json DynamicThresholdCriterion: operator GreaterThan/LessThan/GreaterOrLessThan, alertSensitivity
+# Low/Medium/High, failingPeriods {numberOfEvaluationPeriods, minFailingPeriodsToAlert <= it}.
+METRIC_FREQUENCIES = ["PT1M", "PT5M", "PT15M", "PT30M", "PT1H"]
+METRIC_WINDOWS = ["PT1M", "PT5M", "PT15M", "PT30M", "PT1H", "PT6H", "PT12H", "P1D"]
+
+
+@pytest.mark.parametrize("alert", [a for a in load_catalogue() if isinstance(a, MetricAlert)], ids=lambda a: a.name)
+def test_every_metric_alert_is_one_azure_accepts(alert):
+    assert alert.frequency in METRIC_FREQUENCIES and alert.window in METRIC_WINDOWS
+    assert minutes(alert.frequency) <= minutes(alert.window)
+    assert alert.operator in ("GreaterThan", "LessThan", "GreaterOrLessThan")
+    assert alert.alert_sensitivity in ("Low", "Medium", "High")
+    assert 1 <= alert.min_failing <= alert.evaluation_periods <= 6

@@ -18,7 +18,7 @@ from kql_stacks import EMPTY, MIXED, MIXED_REFS
 from kusto_check import check_kql
 
 from cvmigrate.config.alerts import Thresholds
-from cvmigrate.artefacts import build_params, render_query
+from cvmigrate.artefacts import build_params
 from cvmigrate.report import duck
 from cvmigrate.artefacts import render
 from cvmigrate.artefacts.alert_queries import alert_params, render_alert_template
@@ -74,28 +74,6 @@ def test_alert_queries_are_portable_and_name_their_dimensions():
     for name, (resolved, q) in render(MIXED, refs=MIXED_REFS).alert_rules.items():
         assert q.source == "logs" and q.portable, name
         assert set(resolved.alert.dimensions) <= set(q.columns), name
-
-
-def test_regression_alert_fits_the_48_hour_query_cap_and_reads_its_whole_baseline():
-    resolved, q = render(MIXED, refs=MIXED_REFS).alert_rules["legacy-regression"]
-    # defaults: 1-hour window, 7-day baseline -> the alert's baseline is cut to 1 day: 25 hours of data, inside
-    # the smallest query time range Azure accepts that holds them (P2D; there is no PT25H).
-    assert (resolved.window, resolved.lookback_minutes, resolved.query_time_range) == ("PT1H", 25 * 60, "P2D")
-    assert resolved.thresholds.regression_baseline_days == 1
-    assert "ago(25h)" in q.text and "let WindowsInBaseline = 24.0;" in q.text
-    # 7-23 hours have no windowSize of their own: the rule runs on P1D and the query still reads the hours.
-    alert = next(a for a in log_alerts() if a.name == "legacy-regression")
-    for hours, window, lookback in ((6, "PT6H", 30), (7, "P1D", 31), (12, "P1D", 36), (23, "P1D", 47),
-                                    (24, "P1D", 48)):
-        r = resolve(alert, replace(Thresholds.defaults(), regression_window_hours=hours))
-        assert (r.window, r.lookback_minutes, r.query_time_range) == (window, lookback * 60, "P2D"), hours
-        assert r.lookback_minutes <= MAX_QUERY_RANGE_HOURS * 60
-
-
-def test_library_query_of_an_alert_is_the_library_render():
-    resolved, q = render(MIXED, refs=MIXED_REFS).alert_rules["legacy-regression"]
-    assert q.text == render_query("legacy_regression", build_params(MIXED, refs=MIXED_REFS,
-                                                                     thresholds=resolved.thresholds))
 
 
 def run(name, rows, aml_rows=(), thresholds=None):

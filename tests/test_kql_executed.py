@@ -13,13 +13,11 @@ Every bundled query is portable to duckdb-kql; none needs make-series, series_*,
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import replace
 
 import pytest
 
 from kql_stacks import EMPTY, MIXED, MIXED_REFS
 
-from cvmigrate.config.alerts import Thresholds
 from cvmigrate.artefacts import QUERY_NAMES, build_params, render_all, render_query
 from cvmigrate.report import duck
 
@@ -184,27 +182,6 @@ def test_decommission_readiness_needs_silence_and_a_healthy_replacement(traffic)
         0, 43, pytest.approx(3 / 43), False)
     never = rows["cv-norepl-train"]  # never called in the 90-day lookback, but no replacement: not ready
     assert (never["LastLegacyCall"], never["DaysSilent"], never["ReplacementCalls"], never["Ready"]) == (None, 90, 0, False)
-
-
-REGRESSION = replace(Thresholds.defaults(), regression_baseline_days=1)   # 24 one-hour windows
-
-
-def test_legacy_regression_flags_only_workloads_above_baseline_with_tolerance():
-    con = duck.connect()
-    rows = []
-    # Shelf: 1 call per hour over the baseline day (1.0 per window, threshold 1.2), then 25 in the last hour.
-    rows += repeat(24, lambda i: diag("CV-SHELF-PRED", NOW - dt.timedelta(hours=i + 1, minutes=30), 200))
-    rows += repeat(25, lambda i: diag("cv-shelf-train", NOW - dt.timedelta(minutes=2 * i + 1), 200))
-    # receipts: 22 per window over the baseline (threshold 26.4); 25 recent calls stay under it.
-    rows += repeat(24 * 22, lambda i: diag("RECEIPTS-VISION-01", NOW - dt.timedelta(hours=1 + i // 22, minutes=30), 200))
-    rows += repeat(25, lambda i: diag("RECEIPTS-VISION-01", NOW - dt.timedelta(minutes=2 * i + 1), 200))
-    # no-repl-yet: 19 recent calls and no baseline: below regressionMinCalls (20).
-    rows += repeat(19, lambda i: diag("CV-NOREPL-PRED", NOW - dt.timedelta(minutes=i + 1), 200))
-    duck.insert_rows(con, "AzureDiagnostics", rows)
-    params = build_params(MIXED, refs=MIXED_REFS, thresholds=REGRESSION)
-    result = duck.run_query(con, render_query("legacy_regression", params), NOW)
-    assert result == [{"Workload": "Shelf-Scanner-A", "CutoverState": "dual-run", "RecentCalls": 25,
-                       "BaselineCallsPerWindow": 1.0, "Threshold": pytest.approx(1.2), "Tolerance": 0.2}]
 
 
 def test_burndown_fits_a_least_squares_line_over_complete_weeks():

@@ -164,9 +164,10 @@ def test_removing_a_workload_never_deletes_an_adopted_account():
     # Removing the reference workload deletes no account at all: none was registered.
     only_import = run_program(main, stack(IMPORT_WORKLOAD))
     dropped = {r.urn for r in both.resources} - {r.urn for r in only_import.resources}
-    # The activity log alert of the stack's subscription stays: it still watches the key vault's setting.
+    # The activity log alert of the stack's subscription stays: it still watches the key vault's setting. The
+    # dual-run workload's regression metric alerts go with it (alert rules, not accounts).
     assert {r.type for r in both.resources if r.urn in dropped} == {
-        "cvmigrate:index:Workload", "cvmigrate:legacy:CustomVisionPair", DIAG, SECRET}
+        "cvmigrate:index:Workload", "cvmigrate:legacy:CustomVisionPair", DIAG, SECRET, "azure-native:monitor:MetricAlert"}
 
 
 def test_running_the_program_twice_gives_identical_inputs():

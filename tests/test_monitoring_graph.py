@@ -27,6 +27,7 @@ from cvmigrate.policy.rules import alert_rules, required_tags
 from cvmigrate.program import main
 
 RULE = "azure-native:monitor:ScheduledQueryRule"
+METRIC = "azure-native:monitor:MetricAlert"
 ACTIVITY = "azure-native:monitor:ActivityLogAlert"
 GROUP = "azure-native:monitor:ActionGroup"
 WORKBOOK = "azure-native:applicationinsights:Workbook"
@@ -73,8 +74,6 @@ def test_every_rule_sends_the_rendered_query_with_the_catalogued_numbers(estate)
         assert [d["name"] for d in condition.get("dimensions", [])] == list(alert.dimensions)
         assert props["scopes"] == [workspace_id] and props["enabled"] is True and props["kind"] == "LogAlert"
         assert props["actions"]["actionGroups"] == [group_id]
-    # the stack's threshold override reaches the query text
-    assert "let RegressionTolerance = 0.5;" in rules["cvm-dev-legacy-regression"].inputs["criteria"]["allOf"][0]["query"]
     assert rules["cvm-dev-deadline-proximity"].inputs["muteActionsDuration"] == "P1D"
 
 
@@ -104,6 +103,31 @@ def test_activity_log_alert_covers_every_resource_carrying_the_diagnostic_settin
     assert sorted(by_rg) == ["rg-cv", "rg-cvmigrate-test"]
     assert by_rg["rg-cv"].provider and "99999999-8888-7777-6666-555555555555" in by_rg["rg-cv"].provider
     assert all("99999999" in s for s in by_rg["rg-cv"].inputs["scopes"])
+
+
+def test_regression_pages_through_a_dynamic_threshold_on_each_dual_run_legacy_accounts_total_calls(estate):
+    # Shape: azure-rest-api-specs specification/monitor/resource-manager/Microsoft.Insights/stable/2018-03-01/
+    # examples/createOrUpdateDynamicMetricAlertSingleResource.json.
+    raw, g, _ = estate
+    cfg = config_of(raw)
+    dual_run = sorted(a.name for w in cfg.workloads if w.cutover.state == "dual-run" for a in w.legacy_accounts)
+    alerts = {a.inputs["ruleName"]: a.inputs for a in g.of_type(METRIC)}
+    assert dual_run and len(alerts) == len(dual_run)
+    assert all(name.startswith("cvm-dev-legacy-regression-") for name in alerts)
+    for props in alerts.values():
+        assert (props["location"], props["evaluationFrequency"], props["windowSize"], props["severity"]) == (
+            "global", "PT15M", "PT1H", 1)
+        assert len(props["scopes"]) == 1 and props["enabled"] is True
+        criteria = props["criteria"]
+        assert criteria["odataType"] == "Microsoft.Azure.Monitor.MultipleResourceMultipleMetricCriteria"
+        (criterion,) = criteria["allOf"]
+        assert {k: criterion[k] for k in ("criterionType", "metricName", "metricNamespace", "operator",
+                                          "timeAggregation", "alertSensitivity")} == {
+            "criterionType": "DynamicThresholdCriterion", "metricName": "TotalCalls",
+            "metricNamespace": "Microsoft.CognitiveServices/accounts", "operator": "GreaterThan",
+            "timeAggregation": "Total", "alertSensitivity": "Low"}
+        assert criterion["failingPeriods"] == {"numberOfEvaluationPeriods": 1, "minFailingPeriodsToAlert": 1}
+        assert props["actions"][0]["actionGroupId"] == g.one(GROUP).id
 
 
 def test_action_group_is_global_with_common_schema_and_secret_webhook(estate):
@@ -152,9 +176,11 @@ def test_component_parents_its_children_and_passes_the_policy_pack(estate):
     _, g, _ = estate
     root = g.one("cvmigrate:index:Monitoring")
     children = [r for r in g.resources if r.parent == root.urn]
-    assert sorted({r.type for r in children}) == sorted({RULE, ACTIVITY, GROUP, WORKBOOK, PACK, QUERY})
+    assert sorted({r.type for r in children}) == sorted({RULE, METRIC, ACTIVITY, GROUP, WORKBOOK, PACK, QUERY})
     logs_queries = sum(1 for name in QUERY_NAMES if name != "inventory")   # inventory runs on Resource Graph
-    assert len(children) == 5 + 2 + 1 + 1 + 1 + logs_queries
+    # 4 log rules, 2 metric alerts (the dual-run workload's account pair), 2 activity log alerts, group, workbook,
+    # pack and its queries
+    assert len(children) == 4 + 2 + 2 + 1 + 1 + 1 + logs_queries
     for r in children:
         findings = alert_rules(r.type, r.inputs, None, name=r.name)
         if r.type != QUERY:    # query-pack queries carry label lists, not resource tags
@@ -170,7 +196,7 @@ def test_nothing_changes_between_two_runs(estate):
 def test_alerts_disabled_keeps_workbook_and_query_pack_only():
     g = run_program(main, stack(REFERENCE_WORKLOAD, alerts={"enabled": False}))
     assert g.error is None
-    assert not g.of_type(RULE) and not g.of_type(ACTIVITY) and not g.of_type(GROUP)
+    assert not g.of_type(RULE) and not g.of_type(ACTIVITY) and not g.of_type(GROUP) and not g.of_type(METRIC)
     assert len(g.of_type(WORKBOOK)) == 1 and len(g.of_type(PACK)) == 1
 
 

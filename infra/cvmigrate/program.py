@@ -15,7 +15,7 @@ from .components.foundation import Foundation, FoundationArgs
 from .components.legacy import LegacyContext
 from .components.azure_policy import build_azure_policy
 from .components.workload import Workload, WorkloadArgs
-from .components.monitoring import Monitoring, MonitoringArgs
+from .components.monitoring import Monitoring, MonitoringArgs, legacy_account_refs
 from .components.replacement_estate import ReplacementEstate
 
 
@@ -50,7 +50,8 @@ def build(cfg: StackConfig) -> dict[str, Any]:
     # Workbook, alerts, action group and query pack, after every resource whose diagnostic setting they watch.
     monitoring = Monitoring("monitoring", MonitoringArgs(
         config=cfg, artefacts=render(cfg), workspace_id=foundation.workspace_id, resource_group_name=foundation.resource_group_name,
-        diagnosed=list(foundation.sink.diagnosed), providers=foundation.providers))
+        diagnosed=list(foundation.sink.diagnosed), providers=foundation.providers,
+        legacy_accounts=legacy_account_refs(cfg, workloads)))
 
     return {
         "environment": cfg.environment,

@@ -2,6 +2,7 @@
 records written in conftest.py / the tests (NOW = 2027-06-01T00:00Z)."""
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import jsonschema
@@ -58,16 +59,20 @@ def test_skipped_records_are_counted_by_reason(capsys, stack, mixed_archive):
 
 
 def test_regressing_workload_is_reported_with_exit_code_3(capsys, stack, tmp_path):
+    stack.write_text(stack.read_text().replace("state: cut-over", "state: dual-run"))
     root = tmp_path / "regress"
     pred = account_id("Alpha-Pred")
-    for day in range(25, 32):                       # one call a day at noon: the 7-day baseline holds 7
-        write_blob(root, [cs_record(pred, at(day, 12))])
-    write_blob(root, [cs_record(pred, at(31, 23, 10 + i)) for i in range(25)])   # 25 in the last hour
+    # The last closed hour before NOW is Monday 2027-05-31 23:00. The same hour in the 5 weeks before holds
+    # 10 calls each: median 10, threshold 10 x 1.5 + 3 x sqrt(10) = 24.49; 25 calls now.
+    for k in range(1, 6):
+        hour = dt.datetime(2027, 5, 31, 23) - dt.timedelta(days=7 * k)
+        write_blob(root, [cs_record(pred, hour + dt.timedelta(minutes=i)) for i in range(10)])
+    write_blob(root, [cs_record(pred, at(31, 23, 10 + i)) for i in range(25)])
     code, report = status_json(capsys, stack, root)
     alpha = report["workloads"][0]
-    assert alpha["regression"] == {"recentCalls": 25, "baselineCallsPerWindow": pytest.approx(7 / 168),
-                                   "threshold": pytest.approx(7 / 168 * 1.2), "tolerance": 0.2}
-    assert report["workloads"][1]["regression"] is None
+    assert alpha["regression"] == {"hourStart": "2027-05-31T23:00:00Z", "recentCalls": 25, "baselineCalls": 10.0,
+                                   "weeksUsed": 5, "threshold": pytest.approx(15 + 3 * 10 ** 0.5)}
+    assert report["workloads"][1]["regression"] is None          # beta is planned: never regresses
     assert (report["verdict"], code) == ("regression", 3)
 
 

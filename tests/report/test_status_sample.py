@@ -27,18 +27,19 @@ def sample(out: Path, seed: int, days: int = 9) -> int:
 def test_same_seed_same_archive_other_seed_differs(tmp_path, capsys):
     assert sample(tmp_path / "a", 5) == 0 and sample(tmp_path / "b", 5) == 0 and sample(tmp_path / "c", 6) == 0
     assert digest(tmp_path / "a") == digest(tmp_path / "b") != digest(tmp_path / "c")
-    assert "regressing workload: defect-detector" in capsys.readouterr().out
+    assert "regressing workload: shelf-scanner" in capsys.readouterr().out
 
 
 def test_status_on_the_sample_finds_the_regression_and_the_planted_noise(tmp_path, capsys):
-    assert sample(tmp_path / "s", 11) == 0
+    # 36 days: the seasonal detection needs 3 comparable weeks of the same hour before it judges one.
+    assert sample(tmp_path / "s", 11, days=36) == 0
     capsys.readouterr()
     code = main(["status", "--stack", str(DEMO), "--source", str(tmp_path / "s"), "--now", END, "--format", "json",
                  "--no-progress"])
     report = json.loads(capsys.readouterr().out)
     by_name = {w["name"]: w for w in report["workloads"]}
     assert code == 3 and report["verdict"] == "regression"
-    assert [n for n, w in by_name.items() if w["regression"]] == ["defect-detector"]
+    assert [n for n, w in by_name.items() if w["regression"]] == ["shelf-scanner"]
     # 5 truncated lines; 3 storage-log records (unknown category) and 2 storage RequestResponse records.
     assert report["source"]["load"]["skipped"] == {"corrupt": 5, "invalid_time": 0, "unknown_category": 3,
                                                     "other_resource_type": 2, "other_table": 0}

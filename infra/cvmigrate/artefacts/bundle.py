@@ -14,7 +14,7 @@ from typing import Any, Mapping, Optional, Sequence
 from ..config.model import StackConfig
 from ..config.replacement_refs import ReplacementRef
 from .alert_queries import AlertRule, alert_rules
-from .catalogue import ActivityAlert, load_catalogue
+from .catalogue import ActivityAlert, MetricAlert, load_catalogue
 from .params import build_params, load_error_classes
 from .queries import RenderedQuery, render_queries
 from .workbook import render_workbook_json
@@ -26,13 +26,14 @@ class Artefacts:
 
     ``queries``: the KQL library (queries/*.kql) by name; ``alert_rules``: every log alert rule of the
     catalogue with its query text and evaluation settings; ``activity_alerts``: the catalogue's activity log
-    alerts; ``workbook_json``: the Notebook/1.0 workbook (canonical JSON); ``params``: the render parameters
+    alerts; ``metric_alerts``: its dynamic-threshold metric alerts (one rule per dual-run legacy account); ``workbook_json``: the Notebook/1.0 workbook (canonical JSON); ``params``: the render parameters
     all of them were rendered with."""
     params: Mapping[str, Any]
     queries: Mapping[str, RenderedQuery]
     alert_rules: Mapping[str, AlertRule]
     activity_alerts: tuple[ActivityAlert, ...]
     workbook_json: str
+    metric_alerts: tuple[MetricAlert, ...] = ()
 
     @property
     def query_pack(self) -> tuple[RenderedQuery, ...]:
@@ -56,4 +57,5 @@ def render(cfg: StackConfig, *, refs: Optional[Sequence[ReplacementRef]] = None,
         alert_rules=alert_rules(params, thresholds),
         activity_alerts=tuple(a for a in load_catalogue() if isinstance(a, ActivityAlert)),
         workbook_json=render_workbook_json(cfg, queries, params),
+        metric_alerts=tuple(a for a in load_catalogue() if isinstance(a, MetricAlert)),
     )

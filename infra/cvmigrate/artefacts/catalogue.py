@@ -7,7 +7,7 @@ query time range override Azure needs when that is longer than the window.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Optional, Union
@@ -28,7 +28,7 @@ class LogAlert:
     name: str
     title: str
     query: str
-    lookback: str                 # "range" | "regressionBaseline"
+    lookback: str                 # "range"
     severity: int
     frequency: str                # ISO 8601
     window: Any                   # ISO 8601 text, or {"thresholdHours": key}
@@ -59,7 +59,32 @@ class ActivityAlert:
     kind: str = "activityLog"
 
 
-Alert = Union[LogAlert, ActivityAlert]
+@dataclass(frozen=True)
+class MetricAlert:
+    """A metric alert with a dynamic threshold (Microsoft.Insights/metricAlerts 2018-03-01,
+    DynamicThresholdCriterion): Azure learns the band; ``stand_in`` is the library query the backtest replays."""
+    name: str
+    title: str
+    metric_name: str
+    metric_namespace: str
+    time_aggregation: str
+    operator: str
+    alert_sensitivity: str
+    scope: str                    # "dualRunLegacyAccounts"
+    stand_in: str
+    severity: int
+    frequency: str
+    window: str
+    evaluation_periods: int
+    min_failing: int
+    auto_mitigate: bool
+    action_group: str
+    description: str
+    first_action: str
+    kind: str = "metric"
+
+
+Alert = Union[LogAlert, MetricAlert, ActivityAlert]
 
 
 @dataclass(frozen=True)
@@ -118,6 +143,17 @@ def load_catalogue(path: Optional[Path] = None) -> tuple[Alert, ...]:
                 description=entry["description"], first_action=entry["firstAction"]))
             continue
         periods = entry["failingPeriods"]
+        if entry["kind"] == "metric":
+            out.append(MetricAlert(
+                name=entry["name"], title=entry["title"], metric_name=entry["metricName"],
+                metric_namespace=entry["metricNamespace"], time_aggregation=entry["timeAggregation"],
+                operator=entry["operator"], alert_sensitivity=entry["alertSensitivity"], scope=entry["scope"],
+                stand_in=entry["standIn"], severity=int(entry["severity"]), frequency=entry["frequency"],
+                window=entry["window"], evaluation_periods=int(periods["evaluationPeriods"]),
+                min_failing=int(periods["minFailing"]), auto_mitigate=bool(entry["autoMitigate"]),
+                action_group=entry["actionGroup"], description=entry["description"],
+                first_action=entry["firstAction"]))
+            continue
         out.append(LogAlert(
             name=entry["name"], title=entry["title"], query=entry["query"], lookback=entry["lookback"],
             severity=int(entry["severity"]), frequency=entry["frequency"], window=entry["window"],
@@ -147,15 +183,7 @@ def resolve(alert: LogAlert, thresholds: Thresholds) -> ResolvedLogAlert:
         window = alert.window
     window_minutes = minutes(window)
     span = window_minutes * alert.evaluation_periods   # the range Azure queries by default
-    if alert.lookback == "regressionBaseline":
-        # The baseline has to fit the 48-hour cap next to the window, or the alert would compare the last
-        # hours against a baseline Azure silently truncated. The workbook keeps the configured baseline.
-        hours = thresholds.regression_window_hours
-        days = max(1, min(thresholds.regression_baseline_days, (MAX_QUERY_RANGE_HOURS - hours) // 24))
-        thresholds = replace(thresholds, regression_baseline_days=days)
-        lookback = (days * 24 + hours) * 60
-    else:
-        lookback = span
+    lookback = span
     override = smallest_allowed("queryTimeRange", lookback) if lookback > span else None
     return ResolvedLogAlert(alert=alert, window=window, lookback_minutes=lookback, query_time_range=override,
                             thresholds=thresholds)

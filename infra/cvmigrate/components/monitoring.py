@@ -4,6 +4,8 @@
 - the environment's action group (receivers from ``cvmigrate:alerts``);
 - one scheduled query rule per log alert of queries/alerts/catalogue.yaml, scoped to the workspace, whose query is
   the rendered queries/<name>.kql;
+- one metric alert per legacy account of a dual-run workload: a dynamic threshold on the platform TotalCalls
+  (legacy-regression; the seasonal baseline a log alert cannot hold within its 2-day query range);
 - an activity log alert on ``Microsoft.Insights/diagnosticSettings/delete`` covering every resource that
   carries the stack's diagnostic setting (legacy accounts, replacements, key vaults, storage);
 - a Log Analytics query pack holding the bundled queries (the workspace's Queries pane).
@@ -22,7 +24,7 @@ from pulumi_azure_native import applicationinsights, monitor, operationalinsight
 from .. import naming
 from ..artefacts import Artefacts
 from ..artefacts.workbook import display_name, workbook_name
-from ..config import StackConfig
+from ..config import LegacyAccount, StackConfig
 from ..config.alerts import AlertsConfig
 from ..tags import ROLE_MONITORING, cvmigrate_tags
 from .diagnostics import DiagnosedResource
@@ -35,18 +37,27 @@ QUERY_PACK_CATEGORIES = ["monitor"]
 QUERY_PACK_RESOURCE_TYPES = ["microsoft.operationalinsights/workspaces", "microsoft.cognitiveservices/accounts"]
 
 
+@dataclass(frozen=True)
+class LegacyAccountRef:
+    """One legacy account and its live ARM ID (create-mode accounts get theirs at deployment)."""
+    account: LegacyAccount
+    id: pulumi.Input[str]
+
+
 @dataclass
 class MonitoringArgs:
     """Required: config, artefacts (the stack's rendered queries, alert rules and workbook:
     ``cvmigrate.artefacts.render(config)``, computed once per run), workspace_id, resource_group_name.
     Optional: diagnosed (every resource carrying the stack's diagnostic setting, ``Foundation.sink.diagnosed``:
-    the activity log alert covers them), providers (foreign subscriptions' alerts go through them)."""
+    the activity log alert covers them), providers (foreign subscriptions' alerts go through them),
+    legacy_accounts (the regression metric alerts watch the dual-run ones)."""
     config: StackConfig
     artefacts: Artefacts
     workspace_id: pulumi.Input[str]
     resource_group_name: pulumi.Input[str]
     diagnosed: Sequence[DiagnosedResource] = field(default_factory=list)
     providers: Optional[SubscriptionProviders] = None
+    legacy_accounts: Sequence[LegacyAccountRef] = field(default_factory=list)
 
 
 def rule_name(environment: str, alert: str) -> str:
@@ -81,6 +92,7 @@ class Monitoring(pulumi.ComponentResource):
             group = self._action_group(alerts, child)
             self.action_group_id = group.id
             self._log_rules(args, group, child)
+            self._metric_alerts(args, group)
             self._activity_alerts(args, group)
 
         self.register_outputs({
@@ -210,6 +222,66 @@ class Monitoring(pulumi.ComponentResource):
             )
             self.rule_names.append(name)
 
+    # -- metric alerts (dynamic thresholds) ----------------------------------------------------------
+    def _metric_alerts(self, args: MonitoringArgs, group) -> None:
+        """One rule per legacy account of a dual-run workload, in the account's subscription and resource group
+        when it is adopted from another subscription (like the activity log alert). Shape per
+        azure-rest-api-specs .../Microsoft.Insights/stable/2018-03-01/examples/
+        createOrUpdateDynamicMetricAlertSingleResource.json (MultipleResourceMultipleMetricCriteria +
+        DynamicThresholdCriterion)."""
+        specs = args.artefacts.metric_alerts
+        dual_run = {a.name.lower() for w in self._cfg.workloads if w.cutover.state == "dual-run"
+                    for a in w.legacy_accounts}
+        env = self._cfg.environment
+        for spec in specs:
+            for ref in args.legacy_accounts:
+                if ref.account.name.lower() not in dual_run:
+                    continue
+                sub = ref.account.id.subscription_id.lower() if ref.account.id else ""
+                provider = args.providers.for_subscription(sub) if (sub and args.providers) else None
+                if provider is not None:
+                    rg: pulumi.Input[str] = ref.account.id.resource_group
+                    opts = pulumi.ResourceOptions(parent=self, provider=provider)
+                else:
+                    rg, opts = self._rg, pulumi.ResourceOptions(parent=self)
+                account = naming.slug(ref.account.name)
+                name = f"{rule_name(env, spec.name)}-{account}"
+                monitor.MetricAlert(
+                    f"alert-{spec.name}-{account}",
+                    rule_name=name,
+                    resource_group_name=rg,
+                    location="global",
+                    description=f"{spec.description} First step: {spec.first_action} "
+                                f"(backtested with the {spec.stand_in}.kql seasonal detection)",
+                    severity=spec.severity,
+                    enabled=True,
+                    scopes=[ref.id],
+                    evaluation_frequency=spec.frequency,
+                    window_size=spec.window,
+                    target_resource_type=spec.metric_namespace,
+                    criteria=monitor.MetricAlertMultipleResourceMultipleMetricCriteriaArgs(
+                        odata_type="Microsoft.Azure.Monitor.MultipleResourceMultipleMetricCriteria",
+                        all_of=[monitor.DynamicMetricCriteriaArgs(
+                            criterion_type="DynamicThresholdCriterion",
+                            name=spec.metric_name,
+                            metric_name=spec.metric_name,
+                            metric_namespace=spec.metric_namespace,
+                            operator=spec.operator,
+                            time_aggregation=spec.time_aggregation,
+                            alert_sensitivity=spec.alert_sensitivity,
+                            failing_periods=monitor.DynamicThresholdFailingPeriodsArgs(
+                                number_of_evaluation_periods=spec.evaluation_periods,
+                                min_failing_periods_to_alert=spec.min_failing),
+                        )]),
+                    auto_mitigate=spec.auto_mitigate,
+                    actions=[monitor.MetricAlertActionArgs(
+                        action_group_id=group.id,
+                        web_hook_properties={"cvmigrate-alert": spec.name, "cvmigrate-env": env})],
+                    tags=self._tags,
+                    opts=opts,
+                )
+                self.rule_names.append(name)
+
     # -- activity log alert --------------------------------------------------------------------------
     def _activity_alerts(self, args: MonitoringArgs, group) -> None:
         """One alert per subscription holding diagnosed resources: an activity log alert watches events in its
@@ -252,3 +324,16 @@ class Monitoring(pulumi.ComponentResource):
                     opts=opts,
                 )
                 self.rule_names.append(name)
+
+
+def legacy_account_refs(cfg: StackConfig, workloads: dict) -> list[LegacyAccountRef]:
+    """The live ID of every legacy account, from the Workload components of ``build``."""
+    out: list[LegacyAccountRef] = []
+    for w in cfg.workloads:
+        component = workloads[w.name]
+        if w.custom_vision and component.custom_vision:
+            out.append(LegacyAccountRef(w.custom_vision.training, component.custom_vision.training_id))
+            out.append(LegacyAccountRef(w.custom_vision.prediction, component.custom_vision.prediction_id))
+        if w.image_analysis and component.image_analysis:
+            out.append(LegacyAccountRef(w.image_analysis.account, component.image_analysis.account_id))
+    return out

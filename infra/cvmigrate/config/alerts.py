@@ -22,9 +22,9 @@ _ALERT_KEYS = ["thresholds", "enabled", "emails", "webhooks", "smsNumbers", "act
 
 # key -> (kind, minimum, maximum). Integers are whole numbers; rates are fractions of calls.
 THRESHOLD_RULES: dict[str, tuple[str, float, float]] = {
-    "regressionWindowHours": ("int", 1, 24),
-    "regressionBaselineDays": ("int", 1, 60),
+    "regressionBaselineWeeks": ("int", 3, 12),
     "regressionTolerance": ("number", 0.0, 100.0),
+    "regressionNoiseSigmas": ("number", 0.0, 10.0),
     "regressionMinCalls": ("int", 1, 10_000_000),
     "replacementMaxErrorRate": ("number", 0.0, 1.0),
     "replacementMaxP95Ms": ("int", 1, 600_000),
@@ -53,9 +53,9 @@ def _data_file() -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class Thresholds:
-    regression_window_hours: int
-    regression_baseline_days: int
+    regression_baseline_weeks: int
     regression_tolerance: float
+    regression_noise_sigmas: float
     regression_min_calls: int
     replacement_max_error_rate: float
     replacement_max_p95_ms: int
@@ -92,7 +92,7 @@ class AlertsConfig:
 
 
 def threshold_attr(key: str) -> str:
-    """regressionWindowHours -> regression_window_hours; errorRate401 -> error_rate_401."""
+    """regressionBaselineWeeks -> regression_baseline_weeks; errorRate401 -> error_rate_401."""
     out: list[str] = []
     for i, ch in enumerate(key):
         prev = key[i - 1] if i else ""

@@ -65,7 +65,7 @@ def build_report(cfg: Any, results: QueryResults, *, now: dt.datetime, source: M
     week_ago = today - dt.timedelta(days=6)          # the last 7 days include today
     two_weeks_ago = today - dt.timedelta(days=13)
     readiness = results.get("decommission_readiness")
-    regressions = {r["Workload"]: r for r in results.get("legacy_regression")}
+    regressions = {r["Workload"]: r for r in results.get("legacy_regression") if r.get("Regressed")}
     health = results.get("replacement_health")
 
     workloads = []
@@ -113,8 +113,9 @@ def build_report(cfg: Any, results: QueryResults, *, now: dt.datetime, source: M
                 for r in health if r["Workload"] == w.name
             ],
             "regression": None if reg is None else {
-                "recentCalls": int(reg["RecentCalls"]), "baselineCallsPerWindow": float(reg["BaselineCallsPerWindow"]),
-                "threshold": float(reg["Threshold"]), "tolerance": float(reg["Tolerance"])},
+                "hourStart": _iso(reg["HourStart"]), "recentCalls": int(reg["RecentCalls"]),
+                "baselineCalls": float(reg["BaselineCalls"]), "weeksUsed": int(reg["WeeksUsed"]),
+                "threshold": float(reg["Threshold"])},
         })
 
     burndown = results.get("burndown")
@@ -133,9 +134,11 @@ def build_report(cfg: Any, results: QueryResults, *, now: dt.datetime, source: M
         replacement_weekly[week.isoformat()] = replacement_weekly.get(week.isoformat(), 0) + int(r["ReplacementCalls"] or 0)
 
     incomplete = sorted(set(results.problems) | results.partial)
-    if regressions:
+    # Fail closed: on_track only when every query that feeds the verdict answered completely. A regression
+    # found in complete rows still wins (it is a fact); a failed or partial regression query never passes.
+    if regressions and "legacy_regression" not in incomplete:
         verdict = "regression"
-    elif "burndown" in incomplete or projection["onTrack"] is None:
+    elif incomplete or projection["onTrack"] is None:
         verdict = "incomplete"
     elif projection["onTrack"]:
         verdict = "on_track"

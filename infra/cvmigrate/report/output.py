@@ -57,8 +57,9 @@ def to_terminal(report: dict[str, Any]) -> str:
         details = []
         if w["regression"]:
             r = w["regression"]
-            details.append(f"  regression: {r['recentCalls']} legacy calls in the last window against a baseline of "
-                           f"{r['baselineCallsPerWindow']:.1f} per window (threshold {r['threshold']:.1f})")
+            details.append(f"  regression: {r['recentCalls']} legacy calls in the hour from {r['hourStart'][:16]} against "
+                           f"{r['baselineCalls']:.0f} in the same hour of the week (median of {r['weeksUsed']} weeks; "
+                           f"threshold {r['threshold']:.1f})")
         for cls, calls in w["errors"].items():
             details.append(f"  {cls}: {calls} call(s) in 7 days. {w['errorHints'].get(cls, '')}".rstrip())
         for c in w["topCallers"]:

@@ -10,9 +10,10 @@ What it contains, per workload (config order i = 0, 1, 2 ...):
   Cognitive Services RequestResponse records); a workload without a replacement gets none;
 - about 1 % background errors (400 and 5xx), and bursts: 401 (a key of the other resource), 404 (an
   unpublished iteration) and 429 (throttling), one of each inside the last week;
-- one workload regressing after cut-over: its legacy traffic drops to almost nothing at 60 % of the period,
-  then comes back in the last ``REGRESSION_HOURS`` hours (the regressing workload is the first one in state
-  cut-over or decommissioned, else the first workload);
+- workloads in state cut-over or decommissioned drop to 1 % of their legacy traffic at 60 % of the period (the
+  clients nobody migrated: what legacy-after-cutover reports);
+- one dual-run workload regressing: its legacy traffic is 4x its seasonal level (at least 60 calls an hour) in
+  the last ``REGRESSION_HOURS`` hours (the first dual-run workload, else none);
 - a few corrupt (truncated) lines and records the loader must skip (another resource type, an unknown category).
 
 Custom Vision OperationName values are not documented; the sample uses the REST operation IDs as stand-ins.
@@ -117,15 +118,14 @@ def _streams(cfg: Any) -> tuple[list[_Stream], list[str]]:
 
 
 def regressing_workload(cfg: Any) -> Optional[str]:
-    for w in cfg.workloads:
-        if w.cutover.state in ("cut-over", "decommissioned"):
-            return w.name
-    return cfg.workloads[0].name if cfg.workloads else None
+    """The workload the sample plants a seasonal regression in: the first dual-run one (only dual-run
+    workloads regress; planned ones are not migrating, cut-over ones are legacy-after-cutover's)."""
+    return next((w.name for w in cfg.workloads if w.cutover.state == "dual-run"), None)
 
 
-def _legacy_daily(position: int, day: int, days: int, regressing: bool) -> float:
+def _legacy_daily(position: int, day: int, days: int, cut_over: bool) -> float:
     base = BASE_DAILY[position % len(BASE_DAILY)]
-    if regressing and day >= int(days * 0.6):
+    if cut_over and day >= int(days * 0.6):
         return base * 0.01
     final = FINAL_SHARE[position % len(FINAL_SHARE)]
     return base * (1.0 - (1.0 - final) * day / max(1, days - 1))
@@ -147,13 +147,14 @@ def write_sample(cfg: Any, out: Path | str, *, days: int = 120, seed: int = 7,
     regress = regressing_workload(cfg)
     summary = SampleSummary(out=out, regressing_workload=regress or "", without_replacement=missing)
     positions = {w.name: i for i, w in enumerate(cfg.workloads)}
+    cut_over = {w.name for w in cfg.workloads if w.cutover.state in ("cut-over", "decommissioned")}
     has_replacement = {s.workload for s in streams if not s.legacy}
 
     scale = 1.0
     if records:
-        expected = sum(_legacy_daily(positions[w.name], d, days, w.name == regress)
+        expected = sum(_legacy_daily(positions[w.name], d, days, w.name in cut_over)
                        + (BASE_DAILY[positions[w.name] % len(BASE_DAILY)]
-                          - _legacy_daily(positions[w.name], d, days, w.name == regress)
+                          - _legacy_daily(positions[w.name], d, days, w.name in cut_over)
                           if w.name in has_replacement else 0)
                        for w in cfg.workloads for d in range(days))
         scale = records / expected if expected else 1.0
@@ -171,14 +172,14 @@ def write_sample(cfg: Any, out: Path | str, *, days: int = 120, seed: int = 7,
         for h in range(days * 24):
             hour = start + dt.timedelta(hours=h)
             day = h // 24
-            legacy_day = _legacy_daily(s.position, day, days, s.workload == regress)
+            legacy_day = _legacy_daily(s.position, day, days, s.workload in cut_over)
             base = BASE_DAILY[s.position % len(BASE_DAILY)]
             daily = legacy_day if s.legacy else (base - legacy_day)
             # Office hours carry 80 % of a day's calls (weights 1.6 and 0.4 average to 1 over 24 hours).
             diurnal = 1.6 if 7 <= hour.hour < 19 else 0.4
             expected = daily * s.share * scale * diurnal / 24.0
             if s.legacy and s.workload == regress and h >= days * 24 - REGRESSION_HOURS:
-                expected = max(60.0, BASE_DAILY[s.position % len(BASE_DAILY)] / 24.0) * s.share * max(scale, 0.05)
+                expected = max(60.0 * s.share, 4.0 * expected)
             n = int(expected) + (1 if rng.random() < expected - int(expected) else 0)
             burst = bursts.get((s.workload, hour)) if s.legacy and s.label != "Training" else None
             if n == 0 and burst is None:
