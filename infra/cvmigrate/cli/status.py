@@ -9,8 +9,9 @@ import datetime as dt
 import sys
 
 from ..artefacts import render
+from ..compare.evidence import evidence_by_workload
 from ..clouds import CloudError, resolve_cloud
-from ..config import load_stack_file
+from ..config import load_stack_file, stack_file_path
 from ..errors import UserError
 from ..report.archive import open_archive
 from ..report.chart import write_chart
@@ -47,7 +48,9 @@ def run(args: argparse.Namespace) -> int:
         results, now, source = _from_archive(args, queries, now)
     else:
         results, now, source = _from_workspace(args, cfg, queries, now)
-    report = build_report(cfg, results, now=now, source=source)
+    evidence = evidence_by_workload(cfg, stack_file_path(args.stack).parent)
+    report = build_report(cfg, results, now=now, source=source,
+                          comparisons={name: e.as_dict() for name, e in evidence.items()})
     sys.stdout.write(RENDERERS[args.format](report))
     if args.chart:
         try:

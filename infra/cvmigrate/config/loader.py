@@ -30,13 +30,17 @@ def find_project_dir(start: Path | None = None) -> Path:
     return here
 
 
-def read_stack_file(env: str, project_dir: Path | None = None) -> dict[str, Any]:
-    """The ``config:`` mapping of ``Pulumi.<env>.yaml`` (or a path given directly)."""
+def stack_file_path(env: str, project_dir: Path | None = None) -> Path:
+    """``Pulumi.<env>.yaml`` in the project directory, or ``env`` itself when it is a YAML file's path."""
     candidate = Path(env)
     if candidate.suffix in (".yaml", ".yml") and candidate.is_file():
-        path = candidate
-    else:
-        path = find_project_dir(project_dir) / f"Pulumi.{env}.yaml"
+        return candidate
+    return find_project_dir(project_dir) / f"Pulumi.{env}.yaml"
+
+
+def read_stack_file(env: str, project_dir: Path | None = None) -> dict[str, Any]:
+    """The ``config:`` mapping of ``Pulumi.<env>.yaml`` (or a path given directly)."""
+    path = stack_file_path(env, project_dir)
     if not path.is_file():
         raise StackFileError(f"stack file {path} not found; create it from Pulumi.dev.yaml or pass --stack <env> "
                              "for an existing Pulumi.<env>.yaml")

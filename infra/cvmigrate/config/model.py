@@ -103,6 +103,7 @@ class ImageAnalysisConfig:
 class CutoverConfig:
     state: str = "planned"
     date: Optional[dt.date] = None
+    evidence: Optional[str] = None     # path of a `cvmigrate compare` compare.json, relative to the stack file
 
 
 @dataclass(frozen=True)

@@ -315,9 +315,12 @@ def _workloads(node: Node, ctx: ParseContext) -> list[WorkloadConfig]:
 def _cutover(node: Node, ctx: ParseContext) -> CutoverConfig:
     if not node.is_object():
         return CutoverConfig()
-    node.only_keys(["state", "date"])
+    node.only_keys(["state", "date", "evidence"])
     state = node.choice("state", CUTOVER_STATES, default="planned")
     date = node.date("date")
+    evidence = node.string("evidence", pattern=r"(?![A-Za-z][A-Za-z0-9+.-]*://).+\.json",
+                           pattern_help="the path of a compare.json written by `cvmigrate compare`, not a URL",
+                           example="compare/shelf/compare.json")
     if date and ctx.retirement and date > ctx.retirement:
         node.get("date").error(
             f"{date.isoformat()} is after the retirement date {ctx.retirement.isoformat()}: legacy calls fail from then on.",
@@ -325,4 +328,4 @@ def _cutover(node: Node, ctx: ParseContext) -> CutoverConfig:
     if state in ("cut-over", "decommissioned") and node.get("date").value is None:
         node.get("date").error(f"is required when state is '{state}'.",
                                'set the day traffic moved, e.g. date: "2027-03-31".')
-    return CutoverConfig(state=state or "planned", date=date)
+    return CutoverConfig(state=state or "planned", date=date, evidence=evidence or None)

@@ -56,8 +56,10 @@ def _day(value: Any) -> Optional[dt.date]:
     return dt.datetime.fromisoformat(str(value).replace("Z", "+00:00")).date()
 
 
-def build_report(cfg: Any, results: QueryResults, *, now: dt.datetime, source: Mapping[str, Any]) -> dict[str, Any]:
-    """Assemble the report document for ``cfg`` from the query rows."""
+def build_report(cfg: Any, results: QueryResults, *, now: dt.datetime, source: Mapping[str, Any],
+                 comparisons: Optional[Mapping[str, Mapping[str, Any]]] = None) -> dict[str, Any]:
+    """Assemble the report document for ``cfg`` from the query rows; ``comparisons`` maps a workload to its
+    `cvmigrate compare` evidence (``compare.evidence.Evidence.as_dict``)."""
     if now.tzinfo is None:
         now = now.replace(tzinfo=dt.timezone.utc)
     today = now.astimezone(dt.timezone.utc).date()
@@ -97,6 +99,7 @@ def build_report(cfg: Any, results: QueryResults, *, now: dt.datetime, source: M
             "name": w.name,
             "state": w.cutover.state,
             "cutoverDate": w.cutover.date.isoformat() if w.cutover.date else None,
+            "comparison": dict((comparisons or {}).get(w.name) or {"verdict": "none"}),
             "legacyCalls": legacy,
             "legacyTrend": {"last7Days": last7, "previous7Days": prev7},
             "replacementCalls": replacement,

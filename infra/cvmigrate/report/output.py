@@ -39,12 +39,18 @@ def _rows(report: dict[str, Any]) -> list[list[str]]:
             w["name"], w["state"], str(w["legacyCalls"]), _trend(w), str(w["replacementCalls"]),
             _share(w["legacyShare"]), (w["lastLegacyCall"] or "-")[:16].replace("T", " "),
             "yes" if w["ready"] else "no", "REGRESSED" if w["regression"] else "-",
+            _comparison(w["comparison"]),
         ])
     return rows
 
 
 HEADERS = ["Workload", "State", "Legacy (30d)", "Trend", "Replacement (30d)", "Legacy share", "Last legacy call",
-           "Ready", "Regression"]
+           "Ready", "Regression", "Compared"]
+
+
+def _comparison(c: dict[str, Any]) -> str:
+    """The workload's `cvmigrate compare` verdict ("-" without cutover.evidence)."""
+    return "-" if c["verdict"] == "none" else c["verdict"]
 
 
 def to_terminal(report: dict[str, Any]) -> str:
