@@ -78,7 +78,7 @@ def test_detection_boxes_map_left_top_width_height_clamped_and_negatives_become_
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["task"] == "image_object_detection"
     assert manifest["counts"]["exported"] == {"train": 4, "validation": 0, "test": 0, "untagged": 0, "dropped_negative": 0,
-                                              "dropped_boxes_outside_image": 1}
+                                              "dropped_boxes_outside_image": 1, "skipped_boxes_invalid": 0}
     assert manifest["legacy_model"]["overlap_threshold"] == 0.3
     assert "task: image_object_detection" in (out / "README.md").read_text()
     assert "primary_metric: mean_average_precision" in (out / "README.md").read_text()
@@ -197,3 +197,34 @@ def test_a_progress_bar_counts_the_downloads_on_stderr(projects, service, tmp_pa
                              split=0, progress=True))
     err = capsys.readouterr().err
     assert "images: 100%" in err and "4/4" in err
+
+
+def test_boxes_the_service_returns_malformed_are_skipped_counted_and_reported(projects, service, tmp_path,
+                                                                              monkeypatch, capsys):
+    """Bad data inside a project (a region with width: null, a string coordinate, no tag) never stops the
+    export: the box is skipped, counted in manifest.json and README.md, and the CLI's summary says so."""
+    from cvmigrate.cli import main
+
+    project = service.projects[OD_ID]
+    first = project.tagged[0]
+    first["regions"][0]["width"] = None                         # width: null
+    first["regions"].append({**first["regions"][1], "regionId": "r-x", "top": "abc"})   # not a number
+    first["regions"].append({k: v for k, v in first["regions"][1].items() if k != "tagId"} | {"regionId": "r-y"})
+    first["width"] = None                                       # the image's own size missing too
+    monkeypatch.setenv("CV_TEST_KEY", service.key)
+    out = tmp_path / "out"
+    code = main(["export", "--endpoint", service.endpoint, "--project", OD_ID, "--out", str(out),
+                 "--key-env", "CV_TEST_KEY", "--no-progress"])
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    assert "3 boxes with missing or invalid coordinates skipped" in captured.out
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["counts"]["exported"]["skipped_boxes_invalid"] == 3
+    exported = manifest["counts"]["exported"]
+    assert exported["train"] + exported["validation"] == 4       # the image itself is still exported
+    lines = [json.loads(line) for split in ("train", "validation") if (out / split / "annotations.jsonl").exists()
+             for line in (out / split / "annotations.jsonl").read_text().splitlines()]
+    kept = next(r for r in lines if first["id"] in r["image_url"])
+    assert [b["label"] for b in kept["label"]] == ["car"]       # the one well-formed box
+    assert "width" not in kept["image_details"]
+    assert "3 boxes whose coordinates or tag" in (out / "README.md").read_text()

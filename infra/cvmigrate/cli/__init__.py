@@ -5,6 +5,9 @@ The library raises domain errors (:mod:`cvmigrate.errors`, :mod:`cvmigrate.confi
 its library name; only this package maps them to flag names and exit codes (documented in the README):
 0 success / on track, 2 bad input, 3 regression or off track (status) or an incomplete inventory;
 anything else is a bug.
+
+Everything printed on error goes through :mod:`cvmigrate.redaction` (keys, URL credentials, SAS signatures,
+tokens), and no exception a user or a service can cause ends in a traceback (:mod:`cvmigrate.cli.failures`).
 """
 from __future__ import annotations
 
@@ -16,6 +19,8 @@ from .. import __version__
 from ..config import ConfigError, StackFileError
 from ..errors import UserError
 from . import compare, export, inventory, render, sample, scan, status, validate
+from ..redaction import install_logging_redaction, redact, register_environment
+from .failures import clip, emit, redacted_stderr, report
 
 # Subcommand modules, in the order `--help` lists them.
 COMMANDS = (validate, export, inventory, compare, render, status, sample, scan)
@@ -42,8 +47,16 @@ def describe(exc: UserError) -> str:
     return f"{FLAGS.get(exc.field, exc.field)} {exc.message}"
 
 
+class ArgumentParser(argparse.ArgumentParser):
+    """argparse, with its error line (which quotes the offending value) redacted."""
+
+    def error(self, message: str):  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_BAD_INPUT, clip(redact(f"{self.prog}: error: {message}")) + "\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = ArgumentParser(
         prog="cvmigrate",
         description="Track and drive the move off Azure AI Custom Vision / Image Analysis (retiring 2028-09-25).",
     )
@@ -55,22 +68,30 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    install_logging_redaction()
+    register_environment()       # keys in CUSTOM_VISION_*_KEY, AZURE_*_SECRET ... are never printed
     parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:          # --help, --version, or argparse's (redacted) usage error
+        return exc.code if isinstance(exc.code, int) else EXIT_BAD_INPUT
     if not getattr(args, "command", None):
         parser.print_help()
         return EXIT_BAD_INPUT
     try:
-        return int(args.run(args) or 0)
+        with redacted_stderr():
+            return int(args.run(args) or 0)
     except ConfigError as exc:
-        print(exc.render(), file=sys.stderr)
+        emit(exc.render())
         return EXIT_BAD_INPUT
     except UserError as exc:
-        print(f"cvmigrate {args.command}: {describe(exc)}", file=sys.stderr)
+        emit(f"cvmigrate {args.command}: {describe(exc)}")
         return EXIT_BAD_INPUT
     except StackFileError as exc:
-        print(f"cvmigrate {args.command}: {exc}", file=sys.stderr)
+        emit(f"cvmigrate {args.command}: {exc}")
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         print("cvmigrate: interrupted", file=sys.stderr)
         return 130
+    except Exception as exc:           # noqa: BLE001 - the last line of defence: one redacted line, never a traceback
+        return report(exc, args, args.command)

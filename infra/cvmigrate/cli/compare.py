@@ -18,6 +18,7 @@ from ..compare.foundry import KEY_ENV as OPENAI_KEY
 from ..compare.render import markdown, table
 from ..errors import UserError
 from ..export.keyvault import legacy_key_location, read_secret
+from ..redaction import register
 
 FORMATS = ("table", "json", "markdown")
 
@@ -64,6 +65,7 @@ def prediction_key(args: argparse.Namespace) -> str:
             raise UserError("--stack and --workload go together (the key is the workload's prediction key)")
         return read_secret(*legacy_key_location(args.stack, args.workload, "prediction", f"set {KEY_ENV} instead"))
     value = os.environ.get(KEY_ENV, "").strip()
+    register(value)
     if not value:
         raise UserError(f"environment variable {KEY_ENV} is not set; export the prediction key into it or read "
                         "it from Key Vault with --stack <env> --workload <name>")
@@ -71,6 +73,7 @@ def prediction_key(args: argparse.Namespace) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    register(os.environ.get(AML_KEY), os.environ.get(OPENAI_KEY))   # never printed, whatever quotes them
     result = run_compare(CompareOptions(
         dataset=args.dataset, out=args.out, legacy_endpoint=args.legacy_endpoint,
         legacy_project=args.legacy_project, legacy_iteration=args.legacy_iteration, legacy_key=prediction_key(args),

@@ -15,6 +15,7 @@ from ..customvision.platforms import DEFAULT_PLATFORM, FLAVORS
 from ..export import ExportOptions, run_export
 from ..export.exporter import DEFAULT_CONCURRENCY
 from ..export.keyvault import read_secret, training_key_location
+from ..redaction import redact, register
 
 DEFAULT_KEY_ENV = "CUSTOM_VISION_TRAINING_KEY"
 
@@ -79,9 +80,10 @@ def training_key(args: argparse.Namespace, cloud) -> str:
         if args.key_env:
             raise UserError("give the key either with --key-env or with --stack/--workload, not both")
         url, secret = training_key_location(args.stack, args.workload, cloud)
-        return read_secret(url, secret, cloud=cloud)
+        return read_secret(url, secret, cloud=cloud)      # registered with the redactor by read_secret
     var = args.key_env or DEFAULT_KEY_ENV
     value = os.environ.get(var, "").strip()
+    register(value)
     if not value:
         raise UserError(f"environment variable {var} is not set; export the training key into it, pass "
                         "--key-env <VAR>, or read it from Key Vault with --stack <env> --workload <name>")
@@ -105,10 +107,12 @@ def run(args: argparse.Namespace) -> int:
           + (f" + {result.test} test" if result.test else "") + " images"
           + (f", {result.untagged} untagged" if result.untagged else "")
           + (f", {result.dropped_negative} negative-only dropped" if result.dropped_negative else "")
+          + (f", {result.invalid_boxes} boxes with missing or invalid coordinates skipped (manifest.json "
+             "counts.exported.skipped_boxes_invalid)" if result.invalid_boxes else "")
           + f" -> {result.out} ({result.downloaded} downloaded, {result.reused} already there)")
     if result.model is not None:
         print(f"model: {result.model['file']} (sha256 {result.model['sha256'][:12]}..., {result.model['bytes']} bytes)")
     if result.uploaded is not None:
-        print(f"uploaded {result.uploaded} files to {args.upload} ({result.upload_skipped} unchanged)")
+        print(f"uploaded {result.uploaded} files to {redact(args.upload)} ({result.upload_skipped} unchanged)")
     print(f"next: see {result.out / 'README.md'} for the az ml / SDK v2 commands", file=sys.stderr)
     return 0

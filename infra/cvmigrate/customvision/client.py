@@ -23,7 +23,9 @@ from urllib.parse import urlsplit
 import httpx
 
 from .errors import ImageUrlUnavailable, ServiceError, TrainingApiError
-from .http import API_BASE, RETRY_STATUSES, backoff_seconds, error_body, normalise_endpoint, retry_after_seconds
+from ..redaction import redact, register
+from .http import (API_BASE, RETRY_STATUSES, backoff_seconds, check_key, error_body, normalise_endpoint,
+                   retry_after_seconds)
 
 PAGE_SIZE = 256                 # GetTaggedImages/GetUntaggedImages: "take ... limited to 256"
 BY_IDS_LIMIT = 256              # GetImagesByIds: "imageIds ... Limited to 256"
@@ -59,6 +61,8 @@ class TrainingClient:
                  max_connections: int = 16):
         if not key:
             raise TrainingApiError("the training key is empty")
+        register(key)       # whatever quotes it later (httpx's "Illegal header value ...") prints *** instead
+        check_key(key)
         self.endpoint = normalise_endpoint(endpoint)
         self.base_url = self.endpoint + API_BASE
         self._sleep = sleep or time.sleep
@@ -95,11 +99,12 @@ class TrainingClient:
                 # fail fast instead of backing off for a minute.
                 if not self._reached:
                     raise TrainingApiError(
-                        f"cannot reach {self.endpoint} ({type(exc).__name__}: {exc}); check --endpoint "
+                        f"cannot reach {self.endpoint} ({type(exc).__name__}: {redact(exc)}); check --endpoint "
                         "(https://<training-resource>.cognitiveservices.azure.com or the region's endpoint)"
                     ) from None
                 if attempt >= self._max_attempts:
-                    raise TrainingApiError(f"{operation}: {type(exc).__name__} after {attempt} attempts: {exc}") from None
+                    raise TrainingApiError(f"{operation}: {type(exc).__name__} after {attempt} attempts: "
+                                           f"{redact(exc)}") from None
                 self._wait(backoff_seconds(attempt))
                 continue
             self._reached = True

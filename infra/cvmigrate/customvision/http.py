@@ -58,15 +58,36 @@ def backoff_seconds(attempt: int) -> float:
     return min(0.5 * (2 ** (attempt - 1)), 30.0)
 
 
+def check_key(key: str, what: str = "training key") -> None:
+    """A key is one line of printable ASCII; anything else (a pasted newline, a tab, a non-ASCII character)
+    would be sent as a broken header. The message never quotes the key."""
+    bad = next((c for c in key if not (32 < ord(c) < 127)), None)
+    if bad is not None:
+        name = {"\n": "a newline", "\r": "a carriage return", "\t": "a tab", " ": "a space"}.get(
+            bad, f"the character U+{ord(bad):04X}")
+        raise TrainingApiError(f"the {what} contains {name}: a copy-paste artefact. Fix: copy Key 1 or Key 2 of "
+                               "the Custom Vision resource again (Azure portal > Keys and Endpoint)")
+
+
 def normalise_endpoint(endpoint: str) -> str:
     """``https://<resource>.cognitiveservices.azure.com`` (or a regional endpoint) without a trailing path.
 
     Plain http is accepted only for loopback hosts (local fakes): the key travels in a header."""
     text = (endpoint or "").strip()
-    parts = urlsplit(text)
-    if parts.scheme not in ("https", "http") or not parts.netloc:
-        raise TrainingApiError(f"--endpoint {endpoint!r} is not a URL; expected "
-                               "https://<training-resource>.cognitiveservices.azure.com")
+    expected = "expected https://<training-resource>.cognitiveservices.azure.com"
+    try:
+        parts = urlsplit(text)
+        host, _ = parts.hostname, parts.port         # both parse (and validate) the authority
+    except ValueError as exc:                        # "Invalid IPv6 URL", a bad port, an invalid IP literal
+        raise TrainingApiError(f"{endpoint!r} is not a valid URL ({exc}); {expected}", field="endpoint") from None
+    if parts.scheme not in ("https", "http") or not parts.netloc or not host:
+        raise TrainingApiError(f"{endpoint!r} is not a URL; {expected}", field="endpoint")
+    if parts.username is not None or parts.password is not None:
+        raise TrainingApiError("carries a user name or password (https://user:...@host): the key goes in a "
+                               "header, never in the URL. Fix: remove it from the URL and pass the key the way the "
+                               "command's help says (an environment variable or --stack/--workload)", field="endpoint")
+    if any(ord(c) < 33 or ord(c) == 127 for c in text):
+        raise TrainingApiError(f"{endpoint!r} contains spaces or control characters; {expected}", field="endpoint")
     if parts.scheme == "http" and parts.hostname not in LOOPBACK:
         raise TrainingApiError(f"--endpoint {endpoint!r} uses http; the training key must only travel over https")
     path = parts.path.rstrip("/")

@@ -80,6 +80,7 @@ class ExportResult:
     validation: int
     untagged: int
     dropped_negative: int
+    invalid_boxes: int
     downloaded: int
     reused: int
     retries: int
@@ -244,6 +245,8 @@ def _export(client: TrainingClient, opts: ExportOptions, base: str,
 
     # --- dataset files ---
     labels = {i: m.label for i, m in mapped.items() if not m.dropped}
+    # regions the service returned with a missing/null/non-numeric coordinate or tag: skipped, counted, reported
+    invalid_boxes = sum(m.invalid_boxes for m in mapped.values())
     holdout, test_ids = None, []
     spec = parse_holdout(opts.holdout_after)
     if spec is not None:
@@ -295,7 +298,8 @@ def _export(client: TrainingClient, opts: ExportOptions, base: str,
             "exported": {"train": len(train_ids), "validation": len(val_ids), "test": len(test_ids),
                          "untagged": len(untagged),
                          "dropped_negative": dropped_negative,
-                         "dropped_boxes_outside_image": sum(m.dropped_boxes for m in mapped.values())},
+                         "dropped_boxes_outside_image": sum(m.dropped_boxes for m in mapped.values()),
+                         "skipped_boxes_invalid": invalid_boxes},
             "per_tag": {"train": counts_per_tag(labels[i] for i in train_ids),
                         "validation": counts_per_tag(labels[i] for i in val_ids),
                         "test": counts_per_tag(labels[i] for i in test_ids)},
@@ -314,7 +318,8 @@ def _export(client: TrainingClient, opts: ExportOptions, base: str,
 
     result = ExportResult(out=out, task=task, project_id=project_id, project_name=str(project.get("name")),
                           train=len(train_ids), validation=len(val_ids), untagged=len(untagged),
-                          dropped_negative=dropped_negative, downloaded=len(todo), reused=len(reused),
+                          dropped_negative=dropped_negative, invalid_boxes=invalid_boxes,
+                          downloaded=len(todo), reused=len(reused),
                           retries=client.stats.retries, throttled=client.stats.throttled,
                           smallest_window=window.smallest, final_window=window.size, model=model,
                           manifest=manifest, test=len(test_ids))

@@ -6,6 +6,7 @@ from typing import Any, Callable, Optional
 
 from .. import naming
 from ..clouds import Cloud, resolve_cloud
+from ..redaction import register
 from .errors import ExportError
 
 
@@ -61,4 +62,5 @@ def read_secret(url: str, secret_name: str, credential: Optional[Any] = None,
                           f"{exc.reason or ''}".strip()) from None
     if not value:
         raise ExportError(f"secret {secret_name!r} in {url} is empty")
+    register(value)      # a key read from the vault is never printed afterwards, whatever quotes it
     return value

@@ -15,6 +15,8 @@ Negative tags (Custom Vision's "Negative" tag type, images that show none of the
 """
 from __future__ import annotations
 
+import math
+
 from dataclasses import dataclass
 from typing import Any, Optional
 
@@ -46,7 +48,8 @@ class Mapped:
 
     image_id: str
     label: Any
-    dropped_boxes: int = 0
+    dropped_boxes: int = 0         # boxes entirely outside the image
+    invalid_boxes: int = 0         # regions with a missing or non-numeric coordinate or tag (skipped, counted)
 
     @property
     def dropped(self) -> bool:
@@ -70,9 +73,29 @@ def _is_negative(tag_id: str, tags: dict[str, dict]) -> bool:
     return tags.get(tag_id, {}).get("type") == "Negative"
 
 
+def coordinates(region: Any) -> Optional[tuple[float, float, float, float]]:
+    """(left, top, width, height) of a region, or None when one is missing, null, not a number or infinite
+    (the service's data is not trusted to be well-formed: such a region is skipped and counted)."""
+    if not isinstance(region, dict):
+        return None
+    values = []
+    for key in ("left", "top", "width", "height"):
+        value = region.get(key)
+        if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+            return None
+        try:
+            number = float(value)
+        except ValueError:
+            return None
+        if not math.isfinite(number):
+            return None
+        values.append(number)
+    return values[0], values[1], values[2], values[3]
+
+
 def box(region: dict, name: str) -> Optional[dict]:
-    left, top = float(region["left"]), float(region["top"])
-    right, bottom = left + float(region["width"]), top + float(region["height"])
+    left, top, width, height = coordinates(region) or (0.0, 0.0, 0.0, 0.0)
+    right, bottom = left + width, top + height
     out = {"label": name, "topX": _clamp(left), "topY": _clamp(top),
            "bottomX": _clamp(right), "bottomY": _clamp(bottom), "isCrowd": 0}
     if out["bottomX"] <= out["topX"] or out["bottomY"] <= out["topY"]:
@@ -84,8 +107,11 @@ def map_image(image: dict, task: str, tags: dict[str, dict]) -> Mapped:
     """The AutoML ``label`` of one tagged Custom Vision image (see the module doc for negatives)."""
     image_id = str(image["id"])
     if task == DETECTION:
-        boxes, dropped = [], 0
+        boxes, dropped, invalid = [], 0, 0
         for region in image.get("regions") or []:
+            if coordinates(region) is None or not isinstance(region.get("tagId"), str):
+                invalid += 1
+                continue
             if _is_negative(region["tagId"], tags):
                 continue
             mapped = box(region, _tag_name(region["tagId"], region.get("tagName"), tags))
@@ -94,9 +120,10 @@ def map_image(image: dict, task: str, tags: dict[str, dict]) -> Mapped:
             else:
                 boxes.append(mapped)
         boxes.sort(key=lambda b: (b["label"], b["topX"], b["topY"], b["bottomX"], b["bottomY"]))
-        return Mapped(image_id, boxes, dropped)
+        return Mapped(image_id, boxes, dropped, invalid)
     names = sorted({_tag_name(t["tagId"], t.get("tagName"), tags)
-                    for t in image.get("tags") or [] if not _is_negative(t["tagId"], tags)})
+                    for t in image.get("tags") or []
+                    if isinstance(t, dict) and isinstance(t.get("tagId"), str) and not _is_negative(t["tagId"], tags)})
     if not names:
         return Mapped(image_id, None)
     if task == MULTILABEL:
@@ -119,10 +146,9 @@ def label_names(label: Any) -> list[str]:
 def record(image_url: str, fmt: str, width: Optional[int], height: Optional[int], label: Any) -> dict:
     """One JSONL line. ``image_details`` carries integer pixel sizes (the schema allows "400px" or 400)."""
     details: dict[str, Any] = {"format": fmt}
-    if width:
-        details["width"] = int(width)
-    if height:
-        details["height"] = int(height)
+    for key, value in (("width", width), ("height", height)):
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value) and value > 0:
+            details[key] = int(value)
     out: dict[str, Any] = {"image_url": image_url, "image_details": details}
     if label is not None:
         out["label"] = label

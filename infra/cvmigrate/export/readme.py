@@ -36,6 +36,9 @@ def render(manifest: dict) -> str:
         f"- Images: {counts['exported']['train']} train, {counts['exported']['validation']} validation"
         + (f", {counts['exported']['untagged']} untagged (in `untagged/`, not used for training)"
            if counts["exported"]["untagged"] else ""),
+        *([f"- Skipped: {counts['exported']['skipped_boxes_invalid']} boxes whose coordinates or tag the service "
+           "returned missing or not a number (`counts.exported.skipped_boxes_invalid` in manifest.json)"]
+          if counts["exported"].get("skipped_boxes_invalid") else []),
         f"- Negative-tag policy: {manifest['negative_policy']}",
         f"- Split: stratified, fraction {manifest['split']['fraction']}, seed {manifest['split']['seed']}",
         f"- `manifest.json` holds the tag map, counts per tag and split, the sha256 of every image and the "

@@ -30,10 +30,14 @@ class UploadResult:
 def split_container_url(url: str) -> tuple[str, str]:
     """(container URL, blob name prefix) from ``https://<acct>.blob.core.windows.net/<container>[/<dir>]``.
     Emulator URLs carry the account in the path: ``http://127.0.0.1:10000/<acct>/<container>[/<dir>]``."""
-    parts = urlsplit(url)
+    example = "(https://<account>.blob.core.windows.net/<container>[/<folder>])"
+    try:
+        parts = urlsplit(url)
+        _ = parts.hostname, parts.port
+    except ValueError as exc:
+        raise ExportError(f"{url!r} is not a valid URL ({exc}) {example}", field="upload") from None
     if parts.scheme not in ("https", "http") or not parts.netloc:
-        raise ExportError(f"{url!r} is not a blob container URL "
-                          "(https://<account>.blob.core.windows.net/<container>[/<folder>])", field="upload")
+        raise ExportError(f"{url!r} is not a blob container URL {example}", field="upload")
     segments = [s for s in parts.path.split("/") if s]
     host = parts.hostname or ""
     path_style = host in ("127.0.0.1", "localhost") or host.replace(".", "").isdigit()
