@@ -30,12 +30,12 @@ print("BENCH", wall, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sy
 
 FLOOR = """
 import duckdb
-from cvmigrate.report.archive import discover, _file_list, _columns_arg, _RAW_COLUMNS
+from cvmigrate.report.archive import discover, file_list, columns_arg, RAW_COLUMNS
 files = discover({src!r})
 con = duckdb.connect()
 con.execute("SET TimeZone = 'UTC'")
-con.execute(f"CREATE TABLE t AS SELECT * FROM read_json({{_file_list(files.raw)}}, format = 'newline_delimited', "
-            f"columns = {{_columns_arg(_RAW_COLUMNS)}}, ignore_errors = true, hive_partitioning = false)")
+con.execute(f"CREATE TABLE t AS SELECT * FROM read_json({{file_list(files.raw)}}, format = 'newline_delimited', "
+            f"columns = {{columns_arg(RAW_COLUMNS)}}, ignore_errors = true, hive_partitioning = false)")
 print(con.execute("SELECT count(*) FROM t").fetchall()[0][0], file=sys.stderr)
 """
 

@@ -11,12 +11,18 @@ Two things the Python policy SDK does not give a rule, handled here:
 - Secretness: the engine sends secret values wrapped in the secret signature (analyzer_plugin.go
   marshals with KeepSecrets), but pulumi_policy's Analyze/AnalyzeStack unwrap them before a policy
   sees them. :func:`install_secret_marking` keeps the wrapper as ``rules.SecretValue``.
+
+``pulumi_policy`` is imported inside the functions that need it: it is the policy pack's own dependency
+(policies/requirements.txt, the dev extra), so the rules and the rest of cvmigrate import without it.
 """
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any, Callable, Iterable, Mapping
 
+import pulumi
+
+from ..config.loader import load_from_pulumi
 from . import rules
 from .rules import Finding, PolicySpec, SecretValue
 
@@ -105,7 +111,6 @@ def _config(args: Any, spec: PolicySpec) -> dict[str, Any]:
 
 def _stack_name() -> str:
     try:
-        import pulumi
         return pulumi.get_stack()
     except Exception:  # noqa: BLE001 - no stack settings outside an engine run
         return ""
@@ -115,7 +120,6 @@ def stack_adopted_accounts() -> list[str]:
     """Names of the stack's import/reference accounts, from the stack config the engine hands the
     analyzer (PULUMI_CONFIG). Empty when the config is not available or not valid."""
     try:
-        from ..config.loader import load_from_pulumi
         cfg, _ = load_from_pulumi()
     except Exception:  # noqa: BLE001 - the policy must still run on stacks without cvmigrate config
         return []

@@ -60,7 +60,7 @@ SKIP_REASONS = ("corrupt", "invalid_time", "unknown_category", "other_resource_t
 # Loaded in chunks of about this many bytes: bounds memory and drives the progress bar.
 CHUNK_BYTES = 64 * 1024 * 1024
 
-_RAW_COLUMNS = {
+RAW_COLUMNS = {
     "time": "VARCHAR", "resourceId": "VARCHAR", "category": "VARCHAR", "operationName": "VARCHAR",
     "operationVersion": "VARCHAR", "resultType": "VARCHAR", "resultSignature": "VARCHAR",
     "resultDescription": "VARCHAR", "durationMs": "VARCHAR", "callerIpAddress": "VARCHAR",
@@ -192,11 +192,13 @@ def _sql_str(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def _file_list(paths: list[Path]) -> str:
+def file_list(paths: list[Path]) -> str:
+    """A DuckDB list literal of file paths (read_json's first argument)."""
     return "[" + ", ".join(_sql_str(str(p)) for p in paths) + "]"
 
 
-def _columns_arg(columns: dict[str, str]) -> str:
+def columns_arg(columns: dict[str, str]) -> str:
+    """A DuckDB struct literal ``{'column': 'TYPE', ...}`` (read_json's ``columns``)."""
     return "{" + ", ".join(f"{_sql_str(k)}: {_sql_str(v)}" for k, v in columns.items()) + "}"
 
 
@@ -218,7 +220,7 @@ def _load_raw(con: Any, paths: list[Path], schemas: dict[str, dict[str, str]], s
         SELECT r.*, lower(r.category) AS cat,
                (try_cast(r.time AS TIMESTAMPTZ) AT TIME ZONE 'UTC') AS t,
                regexp_extract(r.resourceId, '{_RESOURCE_ID}', {_RESOURCE_PARTS}, 'i') AS rid
-        FROM read_json({_file_list(paths)}, format = 'newline_delimited', columns = {_columns_arg(_RAW_COLUMNS)},
+        FROM read_json({file_list(paths)}, format = 'newline_delimited', columns = {columns_arg(RAW_COLUMNS)},
                        ignore_errors = true, hive_partitioning = false) AS r
     """)
     con.execute(f"""
@@ -293,7 +295,7 @@ def _load_exports(con: Any, paths: list[Path], fmt: str, schemas: dict[str, dict
                         THEN 'AzureDiagnostics'
                     WHEN r.Type = 'AmlOnlineEndpointTrafficLog' OR (r.Type IS NULL AND r.EndpointName IS NOT NULL)
                         THEN 'AmlOnlineEndpointTrafficLog' END AS tbl
-        FROM read_json({_file_list(paths)}, format = '{fmt}', columns = {_columns_arg(columns)},
+        FROM read_json({file_list(paths)}, format = '{fmt}', columns = {columns_arg(columns)},
                        ignore_errors = true, hive_partitioning = false) AS r
     """)
     every = " AND ".join(f'"{c}" IS NULL' for c in columns)
