@@ -29,7 +29,10 @@ SECRET_VALUE = "training-key-from-the-vault"
 
 
 class StandIn:
-    def __init__(self):
+    """``route(method, path, body)`` may answer a request first: (status, body, headers) or None for the defaults."""
+
+    def __init__(self, route=None):
+        self.route = route
         self.seen: list[dict] = []
         self.bodies: list[object] = []     # request bodies (JSON), in the order of ``seen``
         outer = self
@@ -57,6 +60,9 @@ class StandIn:
                 path = urlsplit(self.path).path
                 outer.seen.append({"host": host, "method": self.command, "path": path, "token": token})
                 outer.bodies.append(body)
+                answer = outer.route(self.command, path, body) if outer.route else None
+                if answer is not None:
+                    return self._send(*answer)
                 if "/providers/Microsoft.OperationalInsights/workspaces/" in path:
                     return self._send(200, {"properties": {"customerId": WORKSPACE_GUID}})
                 if path == "/v1/$batch":

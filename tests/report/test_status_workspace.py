@@ -1,17 +1,24 @@
-"""The Log Analytics path against a fake LogsQueryClient that records its calls.
+"""The Log Analytics path through Microsoft's LogsQueryClient, against a local HTTP server speaking the query API's
+wire format (tests/cloud_standin.py; only the socket is redirected to 127.0.0.1).
 
-The fake follows azure-monitor-query 2.0's API (azure/monitor/query/_patch.py, _models.py): query_batch takes
-a list of LogsBatchQuery and returns, in request order, LogsQueryResult, LogsQueryPartialResult (partial_data,
-partial_error) or LogsQueryError."""
+Wire format: POST /v1/workspaces/{id}/query {"query", "timespan"} -> 200 {"tables": [{name, columns: [{name, type}],
+rows}]}; a non-fatal error is 200 with the tables AND an "error" object (code PartialError, details[] with
+innererror); a fatal error is an error status with a OneAPI error object {"error": {code, message, details,
+innererror}} (learn.microsoft.com/azure/azure-monitor/logs/api/response-format, "Azure Monitor Log Analytics API
+errors"). Retries: azure-core RetryPolicy (408/429/500/502/503/504; POST only on 500/503/504 unless allowed).
+"""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
+import threading
+import time
 
 import jsonschema
-from azure.monitor.query import LogsQueryPartialResult, LogsQueryResult
-from azure.monitor.query._exceptions import LogsQueryError
-from azure.monitor.query._models import LogsTable
+import pytest
+
+from cloud_standin import ScopeCredential, StandIn
 
 from cvmigrate.cli import main
 from cvmigrate.report.cutover import REPORT_QUERIES
@@ -23,72 +30,150 @@ WORKSPACE = "0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0"
 ARM = ("/subscriptions/00000000-1111-2222-3333-444444444444/resourceGroups/rg-ops/providers/"
        "Microsoft.OperationalInsights/workspaces/law-shared")
 
-
-def table(columns, rows, types=None):
-    return LogsTable(name="PrimaryResult", columns=columns, columns_types=types or ["string"] * len(columns), rows=rows)
-
-
-class FakeLogsClient:
-    def __init__(self):
-        self.calls = []
-
-    def query_batch(self, queries, **kwargs):
-        self.calls.append(list(queries))
-        out = []
-        for q in queries:
-            name = q.body["query"].split(":", 1)[0].lstrip("/ ").strip()
-            if name == "cutover_progress":
-                out.append(LogsQueryPartialResult(
-                    partial_data=[table(["Day", "Workload", "LegacyCalls", "ReplacementCalls", "LegacyShare"],
-                                        [["2027-05-30T00:00:00Z", "alpha", 40, 10, 0.8]],
-                                        ["datetime", "string", "long", "long", "real"])],
-                    partial_error=LogsQueryError(code="PartialError", message="query exceeded the 64 MB limit")))
-            elif name == "burndown":
-                out.append(LogsQueryError(code="TooManyRequests", message="throttled after retries"))
-            else:
-                out.append(LogsQueryResult(tables=[table(["Workload"], [])]))
-        return out
+COLUMNS = {
+    "cutover_progress": [("Day", "datetime"), ("Workload", "string"), ("LegacyCalls", "long"),
+                         ("ReplacementCalls", "long"), ("LegacyShare", "real")],
+    "burndown": [("RowType", "string"), ("Week", "datetime"), ("LegacyCalls", "long"),
+                 ("ProjectedZeroDate", "datetime"), ("DaysToRetirement", "int"), ("OnTrack", "bool")],
+    "legacy_regression": [("Workload", "string"), ("CutoverState", "string"), ("HourStart", "datetime"),
+                          ("RecentCalls", "long"), ("BaselineCalls", "real"), ("WeeksUsed", "long"),
+                          ("Threshold", "real"), ("Regressed", "bool"), ("Reason", "string")],
+}
+ROWS = {
+    "cutover_progress": [["2027-05-30T00:00:00Z", "alpha", 40, 10, 0.8]],
+    "burndown": [["summary", None, None, "2027-09-01T00:00:00Z", 480, True]],
+    "legacy_regression": [["alpha", "dual-run", "2027-05-31T23:00:00Z", 30, 20.0, 5, 43.4, False, "normal"]],
+}
+PARTIAL = {"code": "PartialError", "message": "There were some errors when processing your query.",
+           "details": [{"code": "EngineError", "message": "Something went wrong processing your query on the server.",
+                        "innererror": {"code": "-2133196797", "message": "Query exceeded the memory limit",
+                                       "severity": 2, "severityName": "Error"}}]}
 
 
-def test_all_report_queries_go_in_one_batch_and_partial_is_reported(capsys, stack, monkeypatch):
-    fake = FakeLogsClient()
-    monkeypatch.setattr(sources, "make_logs_client", lambda credential, cloud=None, **kw: fake)
-    monkeypatch.setattr("azure.identity.DefaultAzureCredential", lambda **kw: object())
+def table(name):
+    cols = COLUMNS.get(name, [("Workload", "string")])
+    return {"tables": [{"name": "PrimaryResult", "columns": [{"name": c, "type": t} for c, t in cols],
+                        "rows": ROWS.get(name, [])}]}
+
+
+class LogAnalytics:
+    """Answers POST /v1/workspaces/{id}/query per query name (the rendered text's first line), from a script
+    of (status, body, headers) per name, then the table; counts requests in flight."""
+
+    def __init__(self, script=None, delay=0.05):
+        self.script = {k: list(v) for k, v in (script or {}).items()}
+        self.delay, self.lock = delay, threading.Lock()
+        self.in_flight = self.max_in_flight = 0
+        self.requests: list[tuple[str, str]] = []
+
+    def __call__(self, method, path, body):
+        if not (method == "POST" and path.startswith("/v1/workspaces/") and path.endswith("/query")):
+            return None
+        name = body["query"].split(":", 1)[0].lstrip("/ ")
+        with self.lock:
+            self.in_flight += 1
+            self.max_in_flight = max(self.max_in_flight, self.in_flight)
+            self.requests.append((path.split("/")[3], name))
+            step = self.script[name].pop(0) if self.script.get(name) else None
+        time.sleep(self.delay)
+        with self.lock:
+            self.in_flight -= 1
+        return step or (200, table(name), ())
+
+
+@pytest.fixture
+def workspace(monkeypatch):
+    """Run `status --workspace` through the real client; the test sets ``.api`` before calling main()."""
+    box = {}
+    server = StandIn(route=lambda *a: box["api"](*a)).start()
+
+    def results(workspace, queries, cloud=None):
+        return sources.workspace_results(workspace, queries, cloud=cloud, credential_factory=ScopeCredential,
+                                         transport=server.transport())
+
+    monkeypatch.setattr("cvmigrate.cli.status.workspace_results", results)
+    yield box
+    server.stop()
+
+
+def status(capsys, stack):
     code = main(["status", "--stack", str(stack), "--workspace", WORKSPACE, "--format", "json"])
-    report = json.loads(capsys.readouterr().out)
-    jsonschema.validate(report, json.loads(SCHEMA.read_text()), cls=jsonschema.Draft202012Validator)
-    assert len(fake.calls) == 1
-    requests = fake.calls[0]
-    assert [r.body["query"].split(":", 1)[0].lstrip("/ ") for r in requests] == list(REPORT_QUERIES)
-    assert {r.workspace for r in requests} == {WORKSPACE}
-    assert all(r.body["timespan"] is None for r in requests)
-    # Partial rows are kept (40 legacy calls, not 0) and flagged; the failed burn-down makes it incomplete.
-    alpha = report["workloads"][0]
-    assert (alpha["legacyCalls"], alpha["replacementCalls"]) == (40, 10)
-    assert report["source"]["partial"] is True
-    assert report["source"]["problems"] == [
-        {"query": "burndown", "message": "failed: TooManyRequests throttled after retries"},
-        {"query": "cutover_progress", "message": "partial results: PartialError query exceeded the 64 MB limit"},
-    ]
+    out, err = capsys.readouterr()
+    report = json.loads(out) if out else None
+    if report is not None:
+        jsonschema.validate(report, json.loads(SCHEMA.read_text()), cls=jsonschema.Draft202012Validator)
+    return code, report, err
+
+
+def test_each_query_is_its_own_request_at_most_five_at_a_time_and_on_track_needs_them_all(capsys, stack, workspace):
+    api = workspace["api"] = LogAnalytics()
+    code, report, _ = status(capsys, stack)
+    assert sorted(name for _, name in api.requests) == sorted(REPORT_QUERIES)     # no $batch, one request each
+    assert {ws for ws, _ in api.requests} == {WORKSPACE}
+    assert 1 < api.max_in_flight <= sources.MAX_CONCURRENT_QUERIES == 5
+    assert report["source"]["problems"] == [] and report["source"]["partial"] is False
+    assert report["workloads"][0]["legacyCalls"] == 40
+    assert (report["verdict"], code) == ("on_track", 0)
+
+
+def test_throttling_and_504_are_retried_and_a_partial_regression_query_keeps_its_cause(capsys, stack, workspace):
+    throttled = (429, {"error": {"code": "ThrottledError", "message": "too many requests"}}, ())   # no Retry-After
+    gateway = (504, {"error": {"code": "GatewayTimeout", "message": "gateway timeout"}}, ())
+    api = workspace["api"] = LogAnalytics({
+        "cutover_progress": [throttled],
+        "error_classes": [gateway],
+        "legacy_regression": [(200, {**table("legacy_regression"), "error": PARTIAL}, ())],
+    })
+    code, report, _ = status(capsys, stack)
+    names = [name for _, name in api.requests]
+    assert names.count("cutover_progress") == 2 and names.count("error_classes") == 2     # retried once each
+    assert report["workloads"][0]["legacyCalls"] == 40            # the retried rows count
+    assert report["source"]["problems"] == [{
+        "query": "legacy_regression",
+        "message": "partial results: PartialError There were some errors when processing your query.",
+        "details": PARTIAL["details"]}]
+    # The burn-down alone says on track; a partial regression query makes the verdict incomplete, never on_track.
     assert (report["verdict"], report["exitCode"], code) == ("incomplete", 3, 3)
 
 
+def test_a_failed_query_is_incomplete_with_the_apis_error_and_details(capsys, stack, workspace):
+    bad = {"error": {"code": "BadArgumentError", "message": "The request had some invalid properties",
+                     "details": [{"code": "SyntaxError", "message": "A recognition error occurred in the query.",
+                                  "innererror": {"code": "SYN0002", "message": "Query could not be parsed at 'x'"}}]}}
+    workspace["api"] = LogAnalytics({"legacy_regression": [(400, bad, ())]})
+    code, report, _ = status(capsys, stack)
+    (problem,) = report["source"]["problems"]
+    assert problem["query"] == "legacy_regression" and problem["message"].startswith("failed: HTTP 400 BadArgumentError")
+    assert problem["details"] == bad["error"]["details"]
+    assert (report["verdict"], code) == ("incomplete", 3)
+
+
+@pytest.mark.parametrize("status_code, code, word", [(403, "InsufficientAccessError", "is denied"),
+                                                      (404, "WorkspaceNotFoundError", "was not found")])
+def test_403_or_404_is_one_line_naming_the_workspace_and_the_role_exit_2(capsys, stack, workspace,
+                                                                        status_code, code, word):
+    workspace["api"] = LogAnalytics({"burndown": [(status_code, {"error": {"code": code, "message": "no"}}, ())]})
+    exit_code, report, err = status(capsys, stack)
+    assert (exit_code, report) == (2, None)
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert WORKSPACE in err and word in err and "Log Analytics Reader" in err and code in err
+
+
 def test_arm_id_is_resolved_to_the_workspace_id_once(stack):
-    from cvmigrate.config import load_stack_file
     from cvmigrate.artefacts import render_all
+    from cvmigrate.config import load_stack_file
 
-    queries = render_all(load_stack_file(str(stack)), names=REPORT_QUERIES)
-    fake = FakeLogsClient()
-    resolved = []
-
-    def resolver(arm_id, credential):
-        resolved.append(arm_id)
-        return WORKSPACE
-
-    results, used = sources.workspace_results(ARM, queries, credential_factory=object, client=fake, resolver=resolver)
-    assert (resolved, used) == ([ARM], WORKSPACE)
-    assert len(fake.calls) == 1 and {r.workspace for r in fake.calls[0]} == {WORKSPACE}
-    assert results.partial == {"cutover_progress"}
+    api = LogAnalytics(delay=0)
+    server = StandIn(route=api).start()
+    try:
+        queries = render_all(load_stack_file(str(stack)), names=REPORT_QUERIES)
+        results, used = sources.workspace_results(ARM, queries, credential_factory=ScopeCredential,
+                                                  transport=server.transport())
+    finally:
+        server.stop()
+    arm_calls = [s for s in server.seen if s["method"] == "GET"]
+    assert used == "0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0" and len(arm_calls) == 1
+    assert {ws for ws, _ in api.requests} == {used} and not results.problems
 
 
 def test_resolver_reads_customer_id_through_arm():

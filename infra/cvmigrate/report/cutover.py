@@ -24,6 +24,7 @@ class QueryResults:
     """Rows per query name; ``problems`` names queries whose rows are partial or missing."""
     rows: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     problems: dict[str, str] = field(default_factory=dict)     # query -> what went wrong
+    details: dict[str, list[Any]] = field(default_factory=dict)  # query -> the API's error.details (inner causes)
     partial: set[str] = field(default_factory=set)              # queries that returned partial rows
 
     def get(self, name: str) -> list[dict[str, Any]]:
@@ -69,6 +70,9 @@ def build_report(cfg: Any, results: QueryResults, *, now: dt.datetime, source: M
     readiness = results.get("decommission_readiness")
     regressions = {r["Workload"]: r for r in results.get("legacy_regression") if r.get("Regressed")}
     health = results.get("replacement_health")
+    # Archive data the loader could not read (``source.load.skipped.unreadable``, counted by the loader): the
+    # silence it hides could be any account's, so no workload is ready and the verdict is incomplete.
+    unreadable = int(((source.get("load") or {}).get("skipped") or {}).get("unreadable", 0))
 
     workloads = []
     for w in cfg.workloads:
@@ -108,7 +112,7 @@ def build_report(cfg: Any, results: QueryResults, *, now: dt.datetime, source: M
             "errorHints": hints,
             "topCallers": callers,
             "lastLegacyCall": max(last_calls) if last_calls else None,
-            "ready": bool(accounts) and all(a["ready"] for a in accounts),
+            "ready": bool(accounts) and all(a["ready"] for a in accounts) and not unreadable,
             "accounts": accounts,
             "replacement": [
                 {"target": r["Target"], "calls": int(r["Calls"]), "errorRate": _num(r["ErrorRate"]),
@@ -137,11 +141,17 @@ def build_report(cfg: Any, results: QueryResults, *, now: dt.datetime, source: M
         replacement_weekly[week.isoformat()] = replacement_weekly.get(week.isoformat(), 0) + int(r["ReplacementCalls"] or 0)
 
     incomplete = sorted(set(results.problems) | results.partial)
+    problems = [{"query": q, "message": results.problems.get(q, "partial results: rows may be missing"),
+                 "details": results.details.get(q, [])} for q in incomplete]
+    if unreadable:
+        problems.append({"query": "archive", "details": [], "message": (
+            f"{unreadable} unreadable file(s) or folder(s) in the archive (source.load): their records are missing "
+            "from every query, so no workload can be called ready or on track")})
     # Fail closed: on_track only when every query that feeds the verdict answered completely. A regression
     # found in complete rows still wins (it is a fact); a failed or partial regression query never passes.
     if regressions and "legacy_regression" not in incomplete:
         verdict = "regression"
-    elif incomplete or projection["onTrack"] is None:
+    elif problems or projection["onTrack"] is None:
         verdict = "incomplete"
     elif projection["onTrack"]:
         verdict = "on_track"
@@ -161,8 +171,7 @@ def build_report(cfg: Any, results: QueryResults, *, now: dt.datetime, source: M
         "replacementWeekly": [{"week": k, "replacementCalls": v} for k, v in sorted(replacement_weekly.items())],
         "source": {
             **dict(source),
-            "partial": bool(incomplete),
-            "problems": [{"query": q, "message": results.problems.get(q, "partial results: rows may be missing")}
-                         for q in incomplete],
+            "partial": bool(problems),
+            "problems": problems,
         },
     }

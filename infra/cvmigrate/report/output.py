@@ -8,7 +8,8 @@ VERDICT_TEXT = {
     "on_track": "ON TRACK: legacy traffic is projected to reach zero before the retirement date.",
     "off_track": "OFF TRACK: at the current pace legacy traffic does not reach zero before the retirement date.",
     "regression": "REGRESSION: legacy traffic came back for a workload (REGRESSED in the Regression column).",
-    "incomplete": "INCOMPLETE: the burn-down could not be computed from the data returned; see the source problems.",
+    "incomplete": "INCOMPLETE: a query failed or returned partial rows, archive data was unreadable, or the burn-down "
+                  "could not be computed; see the source problems.",
 }
 
 

@@ -6,7 +6,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from typing import Any, Callable, Mapping, Optional, Sequence
+
+from azure.core.exceptions import AzureError, HttpResponseError
+from azure.monitor.query import LogsQueryStatus
 
 from ..clouds import DEFAULT_CLOUD, Cloud, clouds
 from ..config.patterns import is_guid
@@ -22,6 +26,13 @@ WORKSPACE_ARM_ID = re.compile(
 WORKSPACE_API_VERSION = "2023-09-01"
 # azure-core RetryPolicy settings: 429 and 5xx are retried with exponential back-off, honouring Retry-After.
 RETRY = {"retry_total": 5, "retry_backoff_factor": 1.0, "retry_backoff_max": 60}
+# Methods retried on 408/429/5xx: azure-core's allowlist plus POST (the query API's read-only POST /query).
+RETRY_METHODS = frozenset({"HEAD", "GET", "PUT", "DELETE", "OPTIONS", "TRACE", "POST"})
+# "Maximum number of concurrent queries per user: 5" (Azure Monitor service limits, Log Analytics query API:
+# learn.microsoft.com/azure/azure-monitor/fundamentals/service-limits).
+MAX_CONCURRENT_QUERIES = 5
+# The built-in role that reads a workspace's data (learn.microsoft.com/azure/azure-monitor/logs/manage-access).
+READER_ROLE = "Log Analytics Reader"
 
 
 def run_local(con: Any, queries: Mapping[str, Any], now: dt.datetime,
@@ -79,36 +90,86 @@ def make_logs_client(credential: Any, cloud: Optional[Cloud] = None, **kwargs: A
 
     cloud = cloud or clouds()[DEFAULT_CLOUD]
     return LogsQueryClient(credential, endpoint=cloud.log_analytics_endpoint, audience=cloud.log_analytics_audience,
-                           **RETRY, **kwargs)
+                           **{**RETRY, **kwargs})
 
 
 def run_workspace(workspace_id: str, queries: Mapping[str, Any], *, client: Any,
                   names: Sequence[str] = REPORT_QUERIES) -> QueryResults:
-    """Send every report query in ONE query_batch call; keep partial rows and say which are partial.
+    """Run each report query on its own (``LogsQueryClient.query_workspace``), at most
+    :data:`MAX_CONCURRENT_QUERIES` at a time, and keep partial rows with their cause.
 
-    The queries carry their own time filters (ago(...)), so each request's timespan is None."""
-    from azure.core.exceptions import AzureError
-    from azure.monitor.query import LogsBatchQuery, LogsQueryStatus
-
-    requests = [LogsBatchQuery(workspace_id=workspace_id, query=queries[n].text, timespan=None) for n in names]
-    try:
-        responses = client.query_batch(requests)
-    except AzureError as exc:
-        raise SourceError(f"Log Analytics query batch failed: {_one_line(exc)}") from None
+    Not ``query_batch``: the Log Analytics ``$batch`` API is deprecated (support ends 2028-03-31). The queries
+    carry their own time filters (ago(...)), so each request's timespan is None. A 403/404 on any query raises
+    SourceError naming the workspace and the role; any other failure (bad query, throttling or 5xx after the
+    retries) and any partial result is recorded per query, which the report turns into ``incomplete``."""
     results = QueryResults()
-    for name, response in zip(names, responses):
-        status = getattr(response, "status", None)
-        if status == LogsQueryStatus.SUCCESS:
-            results.rows[name] = _rows(response.tables)
-        elif status == LogsQueryStatus.PARTIAL:
-            results.rows[name] = _rows(response.partial_data)
-            results.partial.add(name)
-            error = response.partial_error
-            results.problems[name] = f"partial results: {getattr(error, 'code', '')} {getattr(error, 'message', '')}".strip()
-        else:
-            results.rows[name] = []
-            results.problems[name] = f"failed: {getattr(response, 'code', '')} {getattr(response, 'message', '')}".strip()
+    with ThreadPoolExecutor(max_workers=MAX_CONCURRENT_QUERIES) as pool:
+        futures = {pool.submit(_query_one, client, workspace_id, queries[name].text): name for name in names}
+        try:
+            for future in as_completed(futures):
+                _record(results, futures[future], future.result())
+        except SourceError:
+            for future in futures:
+                future.cancel()
+            raise
+    for name in names:                 # request order, not completion order
+        results.rows.setdefault(name, [])
+    results.rows = {name: results.rows[name] for name in names}
     return results
+
+
+def _query_one(client: Any, workspace_id: str, text: str) -> Any:
+    """The response of one query, or the HttpResponseError it raised (403/404 raise SourceError)."""
+    try:
+        # POST is not in azure-core's retry allowlist (only 500/503/504 are retried for it); a query is
+        # read-only, so throttling (429) is retried like a GET, with back-off and Retry-After.
+        return client.query_workspace(workspace_id, text, timespan=None, retry_on_methods=RETRY_METHODS)
+    except HttpResponseError as exc:
+        if exc.status_code in (403, 404):
+            what = "is denied" if exc.status_code == 403 else "was not found"
+            raise SourceError(
+                f"Log Analytics workspace {workspace_id} {what} (HTTP {exc.status_code} {_error_code(exc)}): "
+                f"the signed-in identity needs the {READER_ROLE} role (or Reader) on that workspace, and the ID "
+                "must be the workspace ID (GUID) of an existing workspace", field="workspace") from None
+        return exc
+    except AzureError as exc:
+        return exc
+
+
+def _record(results: QueryResults, name: str, response: Any) -> None:
+    status = getattr(response, "status", None)
+    if status == LogsQueryStatus.SUCCESS:
+        results.rows[name] = _rows(response.tables)
+    elif status == LogsQueryStatus.PARTIAL:
+        results.rows[name] = _rows(response.partial_data)
+        results.partial.add(name)
+        error = response.partial_error
+        results.problems[name] = f"partial results: {error.code} {error.message}".strip()
+        results.details[name] = _plain(error.details)
+    else:
+        model = getattr(response, "model", None)          # LogsQueryError(code, message, details) on API errors
+        http = getattr(response, "status_code", None)
+        message = getattr(model, "message", None) or getattr(response, "message", None) or str(response)
+        parts = ("failed:", f"HTTP {http}" if http else "", _error_code(response), _one_line(message))
+        results.problems[name] = " ".join(p for p in parts if p)
+        results.details[name] = _plain(getattr(model, "details", None))
+
+
+def _plain(details: Any) -> list[Any]:
+    """The error's details as plain JSON (the client hands them back as its ErrorDetail models)."""
+    return [d.as_dict() if hasattr(d, "as_dict") else d for d in (details or [])]
+
+
+def _error_code(exc: Any) -> str:
+    """The API's error code: from the client's error model, or (404/403, which azure-core maps to its own
+    exceptions without a model) from the OneAPI error body."""
+    code = getattr(getattr(exc, "model", None), "code", None)
+    if code:
+        return code
+    try:
+        return str(exc.response.json()["error"]["code"])
+    except Exception:          # no response, not JSON, no error object: no code to quote
+        return ""
 
 
 def _rows(tables: Sequence[Any]) -> list[dict[str, Any]]:
@@ -118,7 +179,7 @@ def _rows(tables: Sequence[Any]) -> list[dict[str, Any]]:
     return [dict(zip(table.columns, list(row))) for row in table.rows]
 
 
-def _one_line(exc: Exception) -> str:
+def _one_line(exc: Any) -> str:
     return " ".join(str(exc).split())[:300]
 
 
@@ -126,7 +187,7 @@ def workspace_results(workspace: str, queries: Mapping[str, Any], *,
                       credential_factory: Optional[Callable[[], Any]] = None,
                       client: Any = None, resolver: Optional[Callable[..., str]] = None,
                       cloud: Optional[Cloud] = None, transport: Any = None) -> tuple[QueryResults, str]:
-    """Resolve ``workspace`` (GUID or ARM ID) in ``cloud`` and run the batch. Returns the results and the
+    """Resolve ``workspace`` (GUID or ARM ID) in ``cloud`` and run the queries. Returns the results and the
     workspace ID used. ``transport`` (tests) carries both the ARM and the Log Analytics requests."""
     cloud = cloud or clouds()[DEFAULT_CLOUD]
     kind = workspace_kind(workspace)

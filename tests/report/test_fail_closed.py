@@ -1,0 +1,56 @@
+"""The verdict fails closed (build_report on hand-made query rows): on_track and ready only over complete,
+readable data."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from cvmigrate.config import load_stack_file
+from cvmigrate.report.cutover import QueryResults, build_report
+
+NOW = dt.datetime(2027, 6, 1, tzinfo=dt.timezone.utc)
+ON_TRACK = {"RowType": "summary", "Week": None, "LegacyCalls": None, "ProjectedZeroDate": dt.datetime(2027, 9, 1),
+            "DaysToRetirement": 482, "OnTrack": True}
+READY = [{"Workload": "alpha", "Account": a, "Kind": k, "LastLegacyCall": None, "DaysSilent": 90, "Ready": True}
+         for a, k in (("alpha-train", "Training"), ("alpha-pred", "Prediction"))]
+
+
+def results(**overrides):
+    r = QueryResults(rows={"burndown": [ON_TRACK], "decommission_readiness": READY, "legacy_regression": []})
+    for key, value in overrides.items():
+        setattr(r, key, value)
+    return r
+
+
+def load(unreadable):
+    return {"kind": "archive", "location": "/a", "load": {"skipped": {"corrupt": 0, "unreadable": unreadable}}}
+
+
+@pytest.fixture
+def cfg(stack):
+    return load_stack_file(str(stack))
+
+
+def test_complete_readable_data_is_on_track_and_ready(cfg):
+    report = build_report(cfg, results(), now=NOW, source=load(0))
+    assert (report["verdict"], report["exitCode"], report["workloads"][0]["ready"]) == ("on_track", 0, True)
+
+
+def test_unreadable_archive_data_is_never_ready_nor_on_track(cfg):
+    report = build_report(cfg, results(), now=NOW, source=load(2))
+    assert (report["verdict"], report["exitCode"]) == ("incomplete", 3)
+    assert not any(w["ready"] for w in report["workloads"])
+    (problem,) = report["source"]["problems"]
+    assert problem["query"] == "archive" and problem["message"].startswith("2 unreadable file(s) or folder(s)")
+
+
+@pytest.mark.parametrize("how", ["failed", "partial"])
+def test_a_failed_or_partial_regression_query_is_never_on_track(cfg, how):
+    regressed = [{"Workload": "alpha", "Regressed": True, "HourStart": NOW, "RecentCalls": 90, "BaselineCalls": 10.0,
+                  "WeeksUsed": 5, "Threshold": 24.5}]
+    rows = {"burndown": [ON_TRACK], "decommission_readiness": READY, "legacy_regression": regressed if how == "partial" else []}
+    r = QueryResults(rows=rows, problems={"legacy_regression": f"{how}: x"},
+                     partial={"legacy_regression"} if how == "partial" else set())
+    report = build_report(cfg, r, now=NOW, source=load(0))
+    assert (report["verdict"], report["exitCode"]) == ("incomplete", 3)
