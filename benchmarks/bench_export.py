@@ -43,7 +43,7 @@ with httpx.Client(timeout=60) as client:
 """
 
 EXPORT = r"""
-import json, sys, time
+import json, resource, sys, time
 from pathlib import Path
 from cvmigrate.export import ExportOptions, run_export
 endpoint, key, out, concurrency = sys.argv[1], sys.argv[2], Path(sys.argv[3]), sys.argv[4]
@@ -52,7 +52,8 @@ start = time.perf_counter()
 r = run_export(ExportOptions(endpoint=endpoint, key=key, project="bench", out=out, progress=False, **kw))
 print(json.dumps({"seconds": time.perf_counter() - start, "images": r.train + r.validation,
                   "throttled": r.throttled, "retries": r.retries, "smallest_window": r.smallest_window,
-                  "final_window": r.final_window}))
+                  "final_window": r.final_window,
+                  "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 """
 
 
@@ -138,6 +139,7 @@ def main() -> int:
         "export_default_s": round(runs["default"]["seconds"], 2),
         "export_default_images_per_s": round(args.images / runs["default"]["seconds"], 1),
         "speedup_over_floor": round(floor_s / runs["default"]["seconds"], 2),
+        "export_default_peak_rss_mib": round(runs["default"]["peak_rss_mib"], 1),
         "throttled_above": args.throttle_above,
         "throttled_s": round(runs["throttled"]["seconds"], 2),
         "throttled_images_per_s": round(args.images / runs["throttled"]["seconds"], 1),
