@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 from ..errors import UserError
 
@@ -15,3 +16,12 @@ def parse_time(text: str | None, flag: str) -> dt.datetime | None:
     except ValueError:
         raise UserError(f"{flag} {text!r} is not an ISO date/time; use e.g. 2027-06-01T00:00:00Z") from None
     return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
+
+
+def check_output_folder(path: Path | str, flag: str) -> None:
+    """An output folder argument must not name an existing file: checked before any service is called, so the
+    mistake costs nothing and nothing is half-written."""
+    folder = Path(path)
+    if folder.exists() and not folder.is_dir():
+        raise UserError(f"{flag} {folder} is a file, not a folder. Fix: give an empty folder (or a previous "
+                        "run's folder to resume)")

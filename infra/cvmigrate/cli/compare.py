@@ -19,6 +19,7 @@ from ..compare.render import markdown, table
 from ..errors import UserError
 from ..export.keyvault import legacy_key_location, read_secret
 from ..redaction import register
+from .arguments import check_output_folder
 
 FORMATS = ("table", "json", "markdown")
 
@@ -74,6 +75,7 @@ def prediction_key(args: argparse.Namespace) -> str:
 
 def run(args: argparse.Namespace) -> int:
     register(os.environ.get(AML_KEY), os.environ.get(OPENAI_KEY))   # never printed, whatever quotes them
+    check_output_folder(args.out, "--out")
     result = run_compare(CompareOptions(
         dataset=args.dataset, out=args.out, legacy_endpoint=args.legacy_endpoint,
         legacy_project=args.legacy_project, legacy_iteration=args.legacy_iteration, legacy_key=prediction_key(args),

@@ -16,6 +16,7 @@ from ..export import ExportOptions, run_export
 from ..export.exporter import DEFAULT_CONCURRENCY
 from ..export.keyvault import read_secret, training_key_location
 from ..redaction import redact, register
+from .arguments import check_output_folder
 
 DEFAULT_KEY_ENV = "CUSTOM_VISION_TRAINING_KEY"
 
@@ -91,6 +92,7 @@ def training_key(args: argparse.Namespace, cloud) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    check_output_folder(args.out, "--out")
     try:
         cloud = resolve_cloud(args.cloud, stack_environment=load_stack_file(args.stack).cloud if args.stack else None)
     except CloudError as exc:
