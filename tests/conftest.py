@@ -1,2 +1,55 @@
-"""Shared test fixtures. Being a rootdir-less conftest in tests/, pytest puts tests/ on sys.path, so the
-helper modules here (pulumi_harness, stacks, kusto_check) import the same way from every test folder."""
+"""Shared test fixtures. Folders mirror the package (tests/artefacts, tests/components, tests/config,
+tests/cli, tests/report, tests/policy, ...); helpers shared across them live next to this file and are
+importable from every folder (pytest puts tests/ on sys.path for this rootdir conftest):
+
+- ``stacks``          stack-file shaped configs and example workloads (``stack(...)``)
+- ``pulumi_harness``  run a Pulumi program under mocks and record the whole graph (``run_program``)
+- ``kusto_check``     check KQL with Microsoft's Kusto language service (``check_kql``, ``result_columns``)
+
+The fixtures below hand the same three to a test without an import.
+"""
+from __future__ import annotations
+
+from typing import Any, Callable, Optional
+
+import pytest
+
+import kusto_check
+import stacks
+from pulumi_harness import Graph, run_program
+
+from cvmigrate.config import StackConfig, parse_stack_config
+from cvmigrate.program import main as program_main
+
+
+@pytest.fixture
+def stack_config() -> Callable[..., dict[str, Any]]:
+    """Builder of a stack-file shaped config: ``stack_config(REFERENCE_WORKLOAD, alerts={...})``
+    (workloads from :mod:`stacks`; keyword overrides become ``cvmigrate:<key>``)."""
+    return stacks.stack
+
+
+@pytest.fixture
+def parsed_config() -> Callable[..., StackConfig]:
+    """``parsed_config(raw, env="dev")``: the typed StackConfig of a stack-file config (asserts it is valid)."""
+    def parse(raw: dict[str, Any], env: str = "dev") -> StackConfig:
+        cfg, issues = parse_stack_config(raw, env)
+        assert cfg is not None, [str(i) for i in issues]
+        return cfg
+    return parse
+
+
+@pytest.fixture
+def run_stack() -> Callable[..., Graph]:
+    """``run_stack(raw, stack="dev", invoke=None, program=None)``: the cvmigrate Pulumi program (or
+    ``program``) run under mocks with ``raw``, returning the recorded graph (types, names, inputs, options)."""
+    def run(raw: dict[str, Any], *, stack: str = "dev", invoke: Optional[Callable[[str, dict], dict]] = None,
+            program: Optional[Callable[[], Any]] = None) -> Graph:
+        return run_program(program or program_main, raw, stack=stack, invoke=invoke)
+    return run
+
+
+@pytest.fixture
+def kusto():
+    """Microsoft's Kusto language service: ``kusto.check_kql({...})``, ``kusto.result_columns({...})``."""
+    return kusto_check

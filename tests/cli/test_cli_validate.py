@@ -40,6 +40,6 @@ def test_missing_stack_file_is_one_line(tmp_path, capsys, monkeypatch):
 def test_shipped_example_stacks_are_valid(capsys):
     from pathlib import Path
 
-    root = Path(__file__).resolve().parents[1]
+    root = Path(__file__).resolve().parents[2]
     for env in ("dev", "prod"):
         assert main(["validate", "--stack", str(root / f"Pulumi.{env}.yaml")]) == 0

@@ -19,7 +19,7 @@ from pulumi_policy.policy import _PolicyAnalyzerServicer  # noqa: E402
 
 from cvmigrate.policy import pack, rules  # noqa: E402
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SIG, SECRET = "4dabf18193072939515e22adb298388d", "1b47061264138c4ac30d75fd1eb44270"
 UNKNOWN = rules.UNKNOWN_STRING
 

@@ -6,7 +6,7 @@ from pathlib import Path
 from cvmigrate.cli import main
 from cvmigrate.artefacts import QUERY_NAMES
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_render_writes_every_query_of_the_dev_stack(tmp_path, capsys):

@@ -9,7 +9,7 @@ from cvmigrate.config import load_stack_file
 from cvmigrate.artefacts import render_all
 from cvmigrate.artefacts.workbook import query_items, render_workbook_json
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 DEV = str(ROOT / "Pulumi.dev.yaml")
 
 
