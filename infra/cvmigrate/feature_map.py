@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Optional
+from typing import Iterable, Optional
 
 import yaml
 
@@ -55,6 +55,20 @@ class FeatureMap:
                 rows.setdefault(key, {"alias": key, "feature": feature.name, "destination": feature.replacement,
                                       "covered_by": ",".join(feature.covered_by)})
         return sorted(rows.values(), key=lambda r: r["alias"])
+
+    def uncovered(self, features: Iterable[str], targets: Iterable[str]) -> list[Feature]:
+        """The features (by name) that need a replacement and that none of ``targets`` (workload replacement
+        keys: automl, foundry, ...) covers; unknown names are ignored."""
+        have = set(targets)
+        out = []
+        for name in sorted(set(features)):
+            try:
+                feature = self.get(name)
+            except KeyError:
+                continue
+            if feature.covered_by and not have.intersection(feature.covered_by):
+                out.append(feature)
+        return out
 
     def resolve(self, word: str) -> Optional[Feature]:
         """The feature a name from code, a URL or a log refers to (``READ``, ``classify_image_url``,

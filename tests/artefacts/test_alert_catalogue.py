@@ -54,6 +54,7 @@ def test_catalogue_holds_the_alerts_the_issue_lists():
         ("legacy-after-cutover", 1, "alert_legacy_after_cutover"),
         ("error-spike", 3, "alert_error_spike"),
         ("deadline-proximity", 2, "alert_deadline_proximity"),
+        ("cutover-overdue", 2, "alert_cutover_overdue"),
         ("replacement-health", 2, "alert_replacement_health"),
     ]
     regression = alerts["legacy-regression"]

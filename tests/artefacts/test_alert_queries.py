@@ -76,14 +76,14 @@ def test_alert_queries_are_portable_and_name_their_dimensions():
         assert set(resolved.alert.dimensions) <= set(q.columns), name
 
 
-def run(name, rows, aml_rows=(), thresholds=None):
+def run(name, rows, aml_rows=(), thresholds=None, now=NOW):
     con = duck.connect()
     duck.insert_rows(con, "AzureDiagnostics", rows)
     duck.insert_rows(con, "AmlOnlineEndpointTrafficLog", list(aml_rows))
     alert = next(a for a in log_alerts() if a.query == name)
     resolved = resolve(alert, thresholds or Thresholds.defaults())
     text = render_alert_template(name, alert_params(build_params(MIXED, refs=MIXED_REFS), resolved))
-    return duck.run_query(con, text, NOW)
+    return duck.run_query(con, text, now)
 
 
 def test_legacy_after_cutover_reports_only_cut_over_workloads_in_the_window():
@@ -130,6 +130,22 @@ def test_deadline_proximity_fires_only_inside_deadline_days():
         ("Shelf-Scanner-A", 2, ago(60), 565), ("no-repl-yet", 1, ago(23 * 60), 565)]
 
 
+def test_cutover_overdue_fires_for_workloads_past_their_date_that_still_call_legacy():
+    later = dt.datetime(2027, 4, 2, 12, 0, tzinfo=UTC)   # Shelf-Scanner-A: dual-run, cutover date 2027-03-31
+    hours = lambda h: later - dt.timedelta(hours=h)      # noqa: E731
+    rows = [diag("CV-SHELF-PRED", hours(2)) for _ in range(3)] + [diag("cv-shelf-train", hours(5))]
+    rows.append(diag("CV-SHELF-PRED", hours(30)))         # outside the one-day window
+    rows += [diag("cv-norepl-pred", hours(1))]            # no-repl-yet: planned, no date: never overdue
+    rows += [diag("RECEIPTS-VISION-01", hours(1))]        # receipts: cut over (legacy-after-cutover's business)
+    got = run("alert_cutover_overdue", rows, now=later)
+    # 2027-03-31 -> 2027-04-02: 2 days overdue; 3 + 1 calls in the last day.
+    assert [(r["Workload"], r["CutoverState"], r["CutoverDate"], r["DaysOverdue"], r["Calls"], r["LastCall"])
+            for r in got] == [("Shelf-Scanner-A", "dual-run", "2027-03-31", 2, 4, hours(2))]
+    on_the_day = dt.datetime(2027, 3, 31, 18, 0, tzinfo=UTC)
+    assert run("alert_cutover_overdue", [diag("CV-SHELF-PRED", on_the_day - dt.timedelta(hours=1))],
+               now=on_the_day) == []                      # the cutover day itself is not overdue yet
+
+
 def test_replacement_health_alert_watches_dual_run_targets_on_error_rate_or_p95():
     shelf = [aml("EP-SHELF-A", ago(30), 200, 100) for _ in range(22)] + [aml("ep-shelf-a", ago(20), 500, 300)
                                                                           for _ in range(3)]
@@ -157,7 +173,7 @@ def test_alert_templates_follow_the_library_hygiene_and_declare_every_variable()
     env = template_environment(str(queries_dir()))
     declared = set(build_params(MIXED, refs=MIXED_REFS)) | {"lookback_minutes", "window_minutes", "min_calls"}
     templates = sorted((Path(queries_dir()) / "alerts").glob("*.kql"))
-    assert [p.stem for p in templates] == ["alert_deadline_proximity", "alert_error_spike",
+    assert [p.stem for p in templates] == ["alert_cutover_overdue", "alert_deadline_proximity", "alert_error_spike",
                                            "alert_legacy_after_cutover", "alert_replacement_health"]
     for path in templates:
         undeclared = jinja2.meta.find_undeclared_variables(env.parse(path.read_text(encoding="utf-8")))

@@ -65,8 +65,8 @@ def test_tabs_parameters_and_visuals():
     tabs = next(i for i in doc["items"] if i["type"] == 11)["content"]
     assert tabs["style"] == "tabs"
     assert [link["linkLabel"] for link in tabs["links"]] == [
-        "Inventory", "Legacy traffic", "Error classes", "Cutover progress", "Burn-down vs 2028-09-25",
-        "Top callers", "Replacement health", "Decommission readiness"]
+        "Inventory", "Legacy traffic", "Image Analysis features", "Error classes", "Cutover progress", "Checklist",
+        "Burn-down vs 2028-09-25", "Top callers", "Replacement health", "Decommission readiness"]
     groups = [i for i in doc["items"] if i["type"] == 12]
     assert [g["conditionalVisibility"]["value"] for g in groups] == [link["subTarget"] for link in tabs["links"]]
     params = {p["name"]: p for p in next(i for i in doc["items"] if i["type"] == 9)["content"]["parameters"]}
@@ -78,12 +78,14 @@ def test_tabs_parameters_and_visuals():
     by_name = {i["name"]: i["content"] for i in query_items(doc)}
     assert by_name["query - burndown-1-burndown"]["visualization"] == "tiles"
     assert by_name["query - burndown-2-burndown"]["visualization"] == "barchart"
+    assert by_name["query - features-1-ia_feature_usage"]["visualization"] == "table"
+    assert by_name["query - checklist-1-cutover_checklist"]["visualization"] == "table"
     # burn-down reads 26 complete weeks whatever TimeRange says: 26 x 7 + 7 days.
     assert by_name["query - burndown-2-burndown"]["timeContext"] == {"durationMs": 189 * 86_400_000}
     assert "timeContextFromParameter" not in by_name["query - burndown-2-burndown"]
     assert by_name["query - cutover-1-cutover_progress"]["visualization"] == "timechart"
     assert by_name["query - cutover-1-cutover_progress"]["timeContextFromParameter"] == "TimeRange"
-    errors = groups[2]["content"]["items"]
+    errors = groups[3]["content"]["items"]
     assert "Hint" in errors[0]["content"]["query"]
     how_to = errors[1]["content"]["json"]
     assert "**key_mismatch_401**: The key does not belong to this resource" in how_to

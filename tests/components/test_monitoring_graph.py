@@ -178,9 +178,10 @@ def test_component_parents_its_children_and_passes_the_policy_pack(estate):
     children = [r for r in g.resources if r.parent == root.urn]
     assert sorted({r.type for r in children}) == sorted({RULE, METRIC, ACTIVITY, GROUP, WORKBOOK, PACK, QUERY})
     logs_queries = sum(1 for name in QUERY_NAMES if name != "inventory")   # inventory runs on Resource Graph
-    # 4 log rules, 2 metric alerts (the dual-run workload's account pair), 2 activity log alerts, group, workbook,
+    # the log rules, 2 metric alerts (the dual-run workload's account pair), 2 activity log alerts, group, workbook,
     # pack and its queries
-    assert len(children) == 4 + 2 + 2 + 1 + 1 + 1 + logs_queries
+    log_rules = sum(1 for a in load_catalogue() if isinstance(a, LogAlert))
+    assert len(children) == log_rules + 2 + 2 + 1 + 1 + 1 + logs_queries
     for r in children:
         findings = alert_rules(r.type, r.inputs, None, name=r.name)
         if r.type != QUERY:    # query-pack queries carry label lists, not resource tags
@@ -203,4 +204,4 @@ def test_alerts_disabled_keeps_workbook_and_query_pack_only():
 def test_catalogue_entries_all_become_rules():
     names = {a.name for a in load_catalogue()}
     assert names == {"legacy-regression", "legacy-after-cutover", "error-spike", "deadline-proximity",
-                     "replacement-health", "diagnostic-setting-deleted"}
+                     "cutover-overdue", "replacement-health", "diagnostic-setting-deleted"}

@@ -43,13 +43,14 @@ class Artefacts:
 
 
 def render(cfg: StackConfig, *, refs: Optional[Sequence[ReplacementRef]] = None,
-           error_classes_path: Optional[Path] = None) -> Artefacts:
+           error_classes_path: Optional[Path] = None, evidence_base: Optional[Path] = None) -> Artefacts:
     """Render every artefact of ``cfg``. ``refs``: replacement refs (default: the stack's own);
     ``error_classes_path``: a user file merged over queries/error_classes.yaml (raises
-    :class:`cvmigrate.errors.ErrorClassesError` when it is invalid)."""
+    :class:`cvmigrate.errors.ErrorClassesError` when it is invalid); ``evidence_base``: the folder
+    workloads[].evidence paths are relative to (the stack file's; default the working folder)."""
     thresholds = cfg.alerts.thresholds
     params = build_params(cfg, refs=refs, error_classes=load_error_classes(error_classes_path),
-                          thresholds=thresholds)
+                          thresholds=thresholds, evidence_base=evidence_base)
     queries = render_queries(params)
     return Artefacts(
         params=params,

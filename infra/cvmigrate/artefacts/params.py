@@ -10,6 +10,8 @@ The parameters are a plain dict (the Jinja context). Keys:
 - ``thresholds``: camelCase keys of queries/thresholds.yaml, with the stack's overrides
 - ``windows``: lookbacks of the queries (queries/thresholds.yaml ``windows``)
 - ``error_classes``: ``[{class, statuses, range, hint}]`` in match order (queries/error_classes.yaml + override)
+- ``checklist_steps``: ``[{workload, order, step, state, evidence}]``: cvmigrate.checklist's steps (evidence files
+  read relative to ``evidence_base``, default the working folder: the project folder under Pulumi)
 - ``ia_features``: ``[{alias, feature, destination, covered_by}]``: queries/feature_map.yaml's ImageAnalysis aliases
 """
 from __future__ import annotations
@@ -22,6 +24,7 @@ from typing import Any, Iterable, Optional, Sequence
 
 import yaml
 
+from ..checklist import static_steps
 from ..config.alerts import THRESHOLD_RULES, Thresholds, query_windows, threshold_attr
 from ..config.model import StackConfig
 from ..config.replacement_refs import ReplacementRef, replacement_refs
@@ -32,7 +35,7 @@ from ..paths import queries_dir
 
 def build_params(cfg: StackConfig, *, refs: Optional[Sequence[ReplacementRef]] = None,
                  error_classes: Optional[Sequence[dict[str, Any]]] = None,
-                 thresholds: Optional[Thresholds] = None) -> dict[str, Any]:
+                 thresholds: Optional[Thresholds] = None, evidence_base: Optional[Path] = None) -> dict[str, Any]:
     """Everything the templates need. ``refs`` defaults to the stack's own
     (:func:`cvmigrate.config.replacement_refs.replacement_refs`), ``error_classes`` to the bundled file,
     ``thresholds`` to ``cfg.alerts.thresholds``."""
@@ -59,6 +62,7 @@ def build_params(cfg: StackConfig, *, refs: Optional[Sequence[ReplacementRef]] =
         "windows": windows,
         "error_classes": list(error_classes) if error_classes is not None else load_error_classes(),
         "ia_features": load_feature_map().log_rows("ImageAnalysis"),
+        "checklist_steps": [s.as_row() for s in static_steps(cfg, evidence_base or Path.cwd())],
     }
 
 

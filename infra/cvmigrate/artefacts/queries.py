@@ -27,6 +27,7 @@ from .params import build_params, load_error_classes
 QUERY_NAMES = (
     "legacy_traffic", "error_classes", "cutover_progress", "burndown", "top_callers",
     "decommission_readiness", "replacement_health", "legacy_regression", "inventory", "ia_feature_usage",
+    "cutover_checklist",
 )
 
 
@@ -117,13 +118,14 @@ def parse_header(name: str, text: str) -> RenderedQuery:
 
 def render_all(cfg: StackConfig, *, refs: Optional[Sequence[ReplacementRef]] = None,
                error_classes_path: Optional[Path] = None,
-               names: Sequence[str] = QUERY_NAMES) -> dict[str, RenderedQuery]:
+               names: Sequence[str] = QUERY_NAMES, evidence_base: Optional[Path] = None) -> dict[str, RenderedQuery]:
     """Every query rendered for ``cfg``, keyed by name, in :data:`QUERY_NAMES` order.
 
     ``refs``: replacement refs (default: the stack's own); ``error_classes_path``: a user file merged
-    over queries/error_classes.yaml (raises :class:`ErrorClassesError` when it is invalid)."""
+    over queries/error_classes.yaml (raises :class:`ErrorClassesError` when it is invalid); ``evidence_base``:
+    the folder workloads[].evidence paths are relative to (the stack file's)."""
     classes = load_error_classes(error_classes_path)
-    return render_queries(build_params(cfg, refs=refs, error_classes=classes), names)
+    return render_queries(build_params(cfg, refs=refs, error_classes=classes, evidence_base=evidence_base), names)
 
 
 def render_queries(params: Mapping[str, Any], names: Sequence[str] = QUERY_NAMES) -> dict[str, RenderedQuery]:

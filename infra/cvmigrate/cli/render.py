@@ -7,6 +7,7 @@ from pathlib import Path
 
 from ..artefacts import render
 from ..config import load_stack_file
+from ..config.loader import stack_file_path
 from ..errors import ErrorClassesError, UserError
 
 
@@ -25,7 +26,8 @@ def run(args: argparse.Namespace) -> int:
     for warning in cfg.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     try:
-        artefacts = render(cfg, error_classes_path=args.error_classes)
+        artefacts = render(cfg, error_classes_path=args.error_classes,
+                           evidence_base=stack_file_path(args.stack).parent)
     except ErrorClassesError as exc:
         raise UserError(f"--error-classes: {exc}") from None
     queries = artefacts.queries

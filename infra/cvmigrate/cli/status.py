@@ -43,7 +43,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     cfg = load_stack_file(args.stack)
     now = parse_time(args.now, "--now")
-    queries = render(cfg).queries
+    queries = render(cfg, evidence_base=stack_file_path(args.stack).parent).queries
     if args.source:
         results, now, source = _from_archive(args, queries, now)
     else:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from ..checklist import coverage_warnings
 from ..compare.evidence import cutover_warnings
 from ..config import load_stack_file, stack_file_path
 
@@ -16,7 +17,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     cfg = load_stack_file(args.stack)
-    for warning in (*cfg.warnings, *cutover_warnings(cfg, stack_file_path(args.stack).parent)):
+    for warning in (*cfg.warnings, *cutover_warnings(cfg, stack_file_path(args.stack).parent),
+                    *coverage_warnings(cfg, stack_file_path(args.stack).parent)):
         print(f"warning: {warning}", file=sys.stderr)
     accounts = cfg.legacy_accounts
     print(f"{args.stack}: configuration is valid — {len(cfg.workloads)} workload(s), "

@@ -32,6 +32,7 @@ THRESHOLD_RULES: dict[str, tuple[str, float, float]] = {
     "errorRate404": ("number", 0.0, 1.0),
     "errorRate429": ("number", 0.0, 1.0),
     "deadlineDays": ("int", 1, 3650),
+    "switchedMaxLegacyShare": ("number", 0.0, 1.0),
 }
 
 
@@ -63,6 +64,7 @@ class Thresholds:
     error_rate_404: float
     error_rate_429: float
     deadline_days: int
+    switched_max_legacy_share: float
 
     @classmethod
     def defaults(cls) -> "Thresholds":

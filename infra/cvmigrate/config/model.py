@@ -107,6 +107,14 @@ class CutoverConfig:
 
 
 @dataclass(frozen=True)
+class EvidenceConfig:
+    """Reports that prove checklist steps (paths relative to the stack file's folder)."""
+    scan: Optional[str] = None       # `cvmigrate scan --format json` of the workload's code
+    export: Optional[str] = None     # `cvmigrate export` manifest.json (or its folder)
+    # the staging comparison (compare.json) is cutover.evidence
+
+
+@dataclass(frozen=True)
 class WorkloadConfig:
     name: str
     owner: Optional[str] = None
@@ -117,6 +125,7 @@ class WorkloadConfig:
     tags: dict[str, str] = field(default_factory=dict)
     replacement: Optional[ReplacementConfig] = None      # where the workload's traffic goes
     access: tuple[AccessPrincipal, ...] = ()             # principals granted roles on it
+    evidence: EvidenceConfig = field(default_factory=EvidenceConfig)   # checklist reports
     index: int = 0
 
     @property

@@ -19,7 +19,7 @@ from .claims import NameClaims
 from .errors import ConfigIssue, Problems
 from .legacy_accounts import ParseContext, parse_custom_vision, parse_image_analysis
 from .model import (
-    CUTOVER_STATES, DEFAULT_RETIREMENT_DATE, ArchiveConfig, CutoverConfig, KeyVaultConfig,
+    CUTOVER_STATES, DEFAULT_RETIREMENT_DATE, ArchiveConfig, CutoverConfig, EvidenceConfig, KeyVaultConfig,
     LogAnalyticsConfig, ResourceGroupConfig, StackConfig, WorkloadConfig,
 )
 from .names import check_names
@@ -260,7 +260,7 @@ def _key_vault(node: Node) -> KeyVaultConfig:
     )
 
 
-_WORKLOAD_KEYS = ("name", "owner", "wave", "legacy", "cutover", "tags", "replacement", "access")
+_WORKLOAD_KEYS = ("name", "owner", "wave", "legacy", "cutover", "tags", "replacement", "access", "evidence")
 
 
 def _workloads(node: Node, ctx: ParseContext) -> list[WorkloadConfig]:
@@ -297,7 +297,8 @@ def _workloads(node: Node, ctx: ParseContext) -> list[WorkloadConfig]:
                 image_analysis = parse_image_analysis(legacy.get("imageAnalysis"), name, ctx)
         workload = WorkloadConfig(name=name or f"workload-{index}", owner=owner, wave=wave,
                                   custom_vision=custom_vision, image_analysis=image_analysis,
-                                  cutover=cutover, tags=item.string_map("tags"), index=index)
+                                  cutover=cutover, tags=item.string_map("tags"), index=index,
+                                  evidence=_evidence(item.get("evidence")))
         _check_tags(item.get("tags"), workload.tags, ctx.stack_tags)
         for account in workload.legacy_accounts:
             key = (str(account.id).lower() if account.id else f"create/{account.name.lower()}")
@@ -310,6 +311,14 @@ def _workloads(node: Node, ctx: ParseContext) -> list[WorkloadConfig]:
                            access=parse_access(item.get("access")))
         out.append(workload)
     return out
+
+
+def _evidence(node: Node) -> EvidenceConfig:
+    if not node.is_object():
+        return EvidenceConfig()
+    node.only_keys(["scan", "export"])
+    return EvidenceConfig(scan=node.string("scan", example="evidence/shelf-scanner.scan.json"),
+                          export=node.string("export", example="exports/shelf-scanner/manifest.json"))
 
 
 def _cutover(node: Node, ctx: ParseContext) -> CutoverConfig:

@@ -10,10 +10,12 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, Mapping, Optional, Sequence
 
+from ..config.replacement_refs import replacement_refs
+
 SCHEMA_VERSION = 1
 # The queries the report reads (all of them go into one Log Analytics batch).
 REPORT_QUERIES = ("cutover_progress", "error_classes", "top_callers", "decommission_readiness",
-                  "replacement_health", "burndown", "legacy_regression")
+                  "replacement_health", "burndown", "legacy_regression", "cutover_checklist", "ia_feature_usage")
 TOP_CALLERS_PER_WORKLOAD = 3
 EXIT_ON_TRACK = 0
 EXIT_ATTENTION = 3
@@ -57,6 +59,23 @@ def _day(value: Any) -> Optional[dt.date]:
     return dt.datetime.fromisoformat(str(value).replace("Z", "+00:00")).date()
 
 
+def _features(rows: Sequence[Mapping[str, Any]], workload: str, targets: set[str]) -> list[dict[str, Any]]:
+    """The workload's Image Analysis features (ia_feature_usage rows summed over its accounts), each with
+    whether a configured replacement covers it (a feature that needs none counts as covered)."""
+    merged: dict[str, dict[str, Any]] = {}
+    for r in rows:
+        if r["Workload"] != workload:
+            continue
+        entry = merged.setdefault(r["Feature"], {
+            "feature": r["Feature"], "destination": r["Destination"], "calls": 0, "errors": 0,
+            "coveredBy": [t for t in (r["CoveredBy"] or "").split(",") if t]})
+        entry["calls"] += int(r["Calls"])
+        entry["errors"] += int(r["Errors"])
+    for entry in merged.values():
+        entry["covered"] = not entry["coveredBy"] or bool(targets.intersection(entry["coveredBy"]))
+    return sorted(merged.values(), key=lambda e: (-e["calls"], e["feature"]))
+
+
 def build_report(cfg: Any, results: QueryResults, *, now: dt.datetime, source: Mapping[str, Any],
                  comparisons: Optional[Mapping[str, Mapping[str, Any]]] = None) -> dict[str, Any]:
     """Assemble the report document for ``cfg`` from the query rows; ``comparisons`` maps a workload to its
@@ -73,6 +92,10 @@ def build_report(cfg: Any, results: QueryResults, *, now: dt.datetime, source: M
     # Archive data the loader could not read (``source.load.skipped.unreadable``, counted by the loader): the
     # silence it hides could be any account's, so no workload is ready and the verdict is incomplete.
     unreadable = int(((source.get("load") or {}).get("skipped") or {}).get("unreadable", 0))
+    checklist_ok = "cutover_checklist" not in results.problems
+    targets = {}
+    for ref in replacement_refs(cfg):
+        targets.setdefault(ref.workload, set()).add(ref.target)
 
     workloads = []
     for w in cfg.workloads:
@@ -99,6 +122,9 @@ def build_report(cfg: Any, results: QueryResults, *, now: dt.datetime, source: M
             for r in results.get("top_callers") if r["Workload"] == w.name
         ][:TOP_CALLERS_PER_WORKLOAD]
         reg = regressions.get(w.name)
+        steps = sorted((r for r in results.get("cutover_checklist") if r["Workload"] == w.name),
+                       key=lambda r: int(r["Order"]))
+        features = _features(results.get("ia_feature_usage"), w.name, targets.get(w.name, set()))
         workloads.append({
             "name": w.name,
             "state": w.cutover.state,
@@ -119,6 +145,13 @@ def build_report(cfg: Any, results: QueryResults, *, now: dt.datetime, source: M
                  "p95DurationMs": _num(r["P95DurationMs"]), "healthy": bool(r["Healthy"])}
                 for r in health if r["Workload"] == w.name
             ],
+            "checklist": [{"step": r["Step"], "state": r["State"], "evidence": r["Evidence"]} for r in steps],
+            "overdue": (bool(steps[0]["Overdue"]) if steps and steps[0]["Overdue"] is not None else None)
+                       if checklist_ok else None,
+            "features": features,
+            "warnings": [f"uses {f['feature']} ({f['calls']} calls in 30 days), which its replacement "
+                         f"({', '.join(sorted(targets.get(w.name, ())) ) or 'none configured'}) does not cover: "
+                         f"{f['destination']}" for f in features if not f["covered"]],
             "regression": None if reg is None else {
                 "hourStart": _iso(reg["HourStart"]), "recentCalls": int(reg["RecentCalls"]),
                 "baselineCalls": float(reg["BaselineCalls"]), "weeksUsed": int(reg["WeeksUsed"]),

@@ -33,11 +33,19 @@ def _errors(w: dict[str, Any]) -> str:
     return ", ".join(f"{k} {v}" for k, v in w["errors"].items()) or "none"
 
 
+def _state(w: dict[str, Any]) -> str:
+    return f"{w['state']} OVERDUE" if w.get("overdue") else w["state"]
+
+
+def _checklist_line(w: dict[str, Any]) -> str:
+    return ", ".join(f"{c['step']} {c['state']}" for c in w["checklist"]) or "unknown (checklist query failed)"
+
+
 def _rows(report: dict[str, Any]) -> list[list[str]]:
     rows = []
     for w in report["workloads"]:
         rows.append([
-            w["name"], w["state"], str(w["legacyCalls"]), _trend(w), str(w["replacementCalls"]),
+            w["name"], _state(w), str(w["legacyCalls"]), _trend(w), str(w["replacementCalls"]),
             _share(w["legacyShare"]), (w["lastLegacyCall"] or "-")[:16].replace("T", " "),
             "yes" if w["ready"] else "no", "REGRESSED" if w["regression"] else "-",
             _comparison(w["comparison"]),
@@ -45,6 +53,8 @@ def _rows(report: dict[str, Any]) -> list[list[str]]:
     return rows
 
 
+STEP_TITLES = ("assessed", "data-exported", "replacement-deployed", "staging-tested", "production-switched",
+               "decommissioned")
 HEADERS = ["Workload", "State", "Legacy (30d)", "Trend", "Replacement (30d)", "Legacy share", "Last legacy call",
            "Ready", "Regression", "Compared"]
 
@@ -61,7 +71,12 @@ def to_terminal(report: dict[str, Any]) -> str:
     out = [f"cvmigrate status: stack {report['stack']} as of {report['now']}", ""]
     out += [line(HEADERS), line(["-" * w for w in widths])] + [line(r) for r in rows]
     for w in report["workloads"]:
-        details = []
+        details = [f"  checklist: {_checklist_line(w)}"]
+        if w.get("overdue"):
+            details.append(f"  OVERDUE: cutover date {w['cutoverDate']} has passed and the workload is still {w['state']}")
+        details += [f"  warning: {text}" for text in w["warnings"]]
+        for f in w["features"]:
+            details.append(f"  feature {f['feature']}: {f['calls']} call(s) -> {f['destination']}")
         if w["regression"]:
             r = w["regression"]
             details.append(f"  regression: {r['recentCalls']} legacy calls in the hour from {r['hourStart'][:16]} against "
@@ -108,6 +123,16 @@ def to_markdown(report: dict[str, Any]) -> str:
            "|" + "---|" * (len(HEADERS) + 1)]
     for w, r in zip(report["workloads"], _rows(report)):
         out.append("| " + " | ".join(c.replace("|", "\\|") for c in r) + f" | {_errors(w)} |")
+    out += ["", "Checklist (state per step; evidence in `--format json`):", "",
+            "| Workload | " + " | ".join(STEP_TITLES) + " | Overdue |", "|" + "---|" * (len(STEP_TITLES) + 2)]
+    for w in report["workloads"]:
+        states = {c["step"]: c["state"] for c in w["checklist"]}
+        overdue = {True: "**yes**", False: "no", None: "unknown"}[w.get("overdue")]
+        out.append(f"| {w['name']} | " + " | ".join(states.get(step, "unknown") for step in STEP_TITLES)
+                   + f" | {overdue} |")
+    warnings = [(w["name"], text) for w in report["workloads"] for text in w["warnings"]]
+    if warnings:
+        out += ["", "Feature coverage:"] + [f"- **{name}** {text}" for name, text in warnings]
     hints = {cls: hint for w in report["workloads"] for cls, hint in w["errorHints"].items()}
     if hints:
         out += ["", "Error classes:"] + [f"- `{cls}`: {hint}" for cls, hint in sorted(hints.items())]

@@ -1,0 +1,165 @@
+"""The migration checklist of each workload, from evidence wherever it exists.
+
+Steps, in order (the migration guides: assess current usage -> ... -> update production workflows):
+
+1. ``assessed``            a `cvmigrate scan --format json` report of the workload's code (workloads[].evidence.scan)
+2. ``data-exported``       a complete `cvmigrate export` manifest (evidence.export); Image Analysis-only
+                           workloads have no labelled data: not-applicable
+3. ``replacement-deployed`` the stack configures the workload's replacement (workloads[].replacement)
+4. ``staging-tested``      a `cvmigrate compare` report whose verdict is pass (cutover.evidence)
+5. ``production-switched`` legacy share of the last 7 days at or below thresholds.switchedMaxLegacyShare: read
+                           from the logs, so the `cutover_checklist` query decides it (status and the workbook
+                           show the same answer)
+6. ``decommissioned``      cutover.state decommissioned
+
+This module decides the steps that come from files and config; the query adds step 5 and the overdue flag.
+States: done, in-progress, pending, failed, not-applicable, unknown (evidence named but unreadable: fail
+closed, never done).
+"""
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Optional
+
+from .compare.evidence import read_evidence
+from .config.model import StackConfig, WorkloadConfig
+from .config.replacement_refs import replacement_refs
+from .feature_map import load_feature_map
+
+STEPS = ("assessed", "data-exported", "replacement-deployed", "staging-tested", "production-switched",
+         "decommissioned")
+STATES = ("done", "in-progress", "pending", "failed", "not-applicable", "unknown")
+FROM_LOGS = "production-switched"
+
+
+@dataclass(frozen=True)
+class StepState:
+    workload: str
+    order: int
+    step: str
+    state: str
+    evidence: str
+
+    def as_row(self) -> dict[str, object]:
+        return {"workload": self.workload, "order": self.order, "step": self.step, "state": self.state,
+                "evidence": self.evidence}
+
+
+def _read_json(path: Path) -> tuple[Optional[dict], str]:
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None, f"{path.name} not found"
+    except (OSError, ValueError) as exc:
+        return None, f"{path.name} unreadable ({type(exc).__name__})"
+    if not isinstance(doc, dict):
+        return None, f"{path.name} is not a JSON object"
+    return doc, ""
+
+
+def _resolve(base: Path, value: str) -> Path:
+    path = Path(value)
+    return path if path.is_absolute() else base / path
+
+
+def scan_features(doc: dict) -> list[str]:
+    """Traffic features (those a replacement must cover) of a `cvmigrate scan` JSON report."""
+    return sorted({f["feature"] for f in doc.get("findings", []) if isinstance(f, dict) and "feature" in f})
+
+
+def _assessed(w: WorkloadConfig, base: Path) -> tuple[str, str]:
+    if not w.evidence.scan:
+        return "pending", "no scan report: run `cvmigrate scan <code> --format json --out FILE`, set evidence.scan"
+    doc, problem = _read_json(_resolve(base, w.evidence.scan))
+    if doc is None or doc.get("tool") != "cvmigrate scan":
+        return "unknown", f"evidence.scan: {problem or 'not a cvmigrate scan report'}"
+    by_kind = Counter(f.get("kind") for f in doc.get("findings", []))
+    features = ", ".join(scan_features(doc)) or "none"
+    return "done", (f"scan {w.evidence.scan}: {len(doc.get('findings', []))} findings "
+                    f"({by_kind.get('sdk', 0)} sdk, {by_kind.get('rest', 0)} rest, {by_kind.get('secret', 0)} secret); "
+                    f"features: {features}")
+
+
+def _exported(w: WorkloadConfig, base: Path) -> tuple[str, str]:
+    if w.custom_vision is None:
+        return "not-applicable", "no Custom Vision project: nothing labelled to export"
+    if not w.evidence.export:
+        return "pending", "no export manifest: run `cvmigrate export`, set evidence.export"
+    path = _resolve(base, w.evidence.export)
+    doc, problem = _read_json(path / "manifest.json" if path.is_dir() else path)
+    if doc is None or "manifest_version" not in doc:
+        return "unknown", f"evidence.export: {problem or 'not a cvmigrate export manifest'}"
+    project = (doc.get("project") or {}).get("name") or (doc.get("project") or {}).get("id")
+    if doc.get("status") != "complete":
+        return "in-progress", f"export of project {project} is {doc.get('status')}: re-run `cvmigrate export` to resume"
+    return "done", f"project {project} exported {doc.get('exported_at', '')} ({doc.get('task')})".rstrip()
+
+
+def _deployed(w: WorkloadConfig, cfg: StackConfig) -> tuple[str, str]:
+    refs = [r for r in replacement_refs(cfg) if r.workload == w.name]
+    if not refs:
+        return "pending", "the stack configures no replacement (workloads[].replacement)"
+    targets = ", ".join(f"{r.target} {r.name}" for r in refs)
+    return "done", f"stack configures {targets}"
+
+
+def _tested(w: WorkloadConfig, base: Path) -> tuple[str, str]:
+    ev = read_evidence(w, base)      # cutover.evidence: the `cvmigrate compare` report (one reader, compare's)
+    if ev.verdict == "none":
+        return "pending", "no compare report: run `cvmigrate compare`, set cutover.evidence"
+    if ev.problem:
+        return "unknown", f"cutover.evidence: {ev.problem}"
+    state = {"pass": "done", "fail": "failed"}.get(ev.verdict, "in-progress")
+    return state, f"compare {ev.path}: verdict {ev.verdict}"
+
+
+def _decommissioned(w: WorkloadConfig) -> tuple[str, str]:
+    if w.cutover.state == "decommissioned":
+        return "done", "cutover.state is decommissioned"
+    return "pending", f"cutover.state is {w.cutover.state}"
+
+
+def static_steps(cfg: StackConfig, base: Path) -> list[StepState]:
+    """Every step but production-switched, for every workload. ``base``: the stack file's folder."""
+    out: list[StepState] = []
+    for w in cfg.workloads:
+        decided = {
+            "assessed": _assessed(w, base),
+            "data-exported": _exported(w, base),
+            "replacement-deployed": _deployed(w, cfg),
+            "staging-tested": _tested(w, base),
+            "decommissioned": _decommissioned(w),
+        }
+        for order, step in enumerate(STEPS, start=1):
+            if step in decided:
+                state, evidence = decided[step]
+                out.append(StepState(w.name, order, step, state, evidence))
+    return out
+
+
+def coverage_warnings(cfg: StackConfig, base: Path) -> list[str]:
+    """One line per workload feature found by its scan report (evidence.scan) that none of its configured
+    replacements covers (queries/feature_map.yaml coveredBy), e.g. Read in code with only a Face replacement."""
+    fmap = load_feature_map()
+    targets: dict[str, set[str]] = {}
+    for ref in replacement_refs(cfg):
+        targets.setdefault(ref.workload, set()).add(ref.target)
+    out = []
+    for i, w in enumerate(cfg.workloads):
+        if not w.evidence.scan:
+            continue
+        doc, problem = _read_json(_resolve(base, w.evidence.scan))
+        if doc is None or doc.get("tool") != "cvmigrate scan":
+            out.append(f"cvmigrate:workloads[{i}].evidence.scan: {problem or 'not a cvmigrate scan report'}; "
+                       "point it at the output of `cvmigrate scan --format json`.")
+            continue
+        have = targets.get(w.name, set())
+        for feature in fmap.uncovered(scan_features(doc), have):
+            out.append(f"workload {w.name} uses {feature.name} (scan {w.evidence.scan}) but its replacement "
+                       f"({', '.join(sorted(have)) or 'none configured'}) does not cover it; add "
+                       f"{' or '.join(feature.covered_by)} under cvmigrate:workloads[{i}].replacement "
+                       f"({feature.replacement}).")
+    return out
