@@ -78,7 +78,8 @@ def test_detection_boxes_map_left_top_width_height_clamped_and_negatives_become_
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["task"] == "image_object_detection"
     assert manifest["counts"]["exported"] == {"train": 4, "validation": 0, "test": 0, "untagged": 0, "dropped_negative": 0,
-                                              "dropped_boxes_outside_image": 1, "skipped_boxes_invalid": 0}
+                                              "dropped_boxes_outside_image": 1, "skipped_boxes_invalid": 0,
+                                              "background_after_dropping_every_box": 1}   # c(4): its only box
     assert manifest["legacy_model"]["overlap_threshold"] == 0.3
     assert "task: image_object_detection" in (out / "README.md").read_text()
     assert "primary_metric: mean_average_precision" in (out / "README.md").read_text()
@@ -228,3 +229,15 @@ def test_boxes_the_service_returns_malformed_are_skipped_counted_and_reported(pr
     assert [b["label"] for b in kept["label"]] == ["car"]       # the one well-formed box
     assert "width" not in kept["image_details"]
     assert "3 boxes whose coordinates or tag" in (out / "README.md").read_text()
+
+
+def test_a_detection_image_that_loses_every_box_is_warned_about(projects, service, tmp_path, capsys, monkeypatch):
+    from cvmigrate.cli import main
+
+    monkeypatch.setenv("CUSTOM_VISION_TRAINING_KEY", service.key)
+    code = main(["export", "--endpoint", service.endpoint, "--project", "parking", "--out", str(tmp_path / "p"),
+                 "--split", "0", "--no-progress"])
+    err = capsys.readouterr().err
+    assert code == 0
+    assert "warning: 1 detection image(s) lost every box (outside the image or malformed) and are exported as " \
+           "background images" in err

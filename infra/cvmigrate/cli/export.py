@@ -112,6 +112,10 @@ def run(args: argparse.Namespace) -> int:
           + (f", {result.invalid_boxes} boxes with missing or invalid coordinates skipped (manifest.json "
              "counts.exported.skipped_boxes_invalid)" if result.invalid_boxes else "")
           + f" -> {result.out} ({result.downloaded} downloaded, {result.reused} already there)")
+    if result.lost_all_boxes:
+        print(f"warning: {result.lost_all_boxes} detection image(s) lost every box (outside the image or malformed) "
+              "and are exported as background images (label []); fix their regions in the portal or drop them "
+              "(manifest.json counts.exported.background_after_dropping_every_box)", file=sys.stderr)
     if result.model is not None:
         print(f"model: {result.model['file']} (sha256 {result.model['sha256'][:12]}..., {result.model['bytes']} bytes)")
     if result.uploaded is not None:

@@ -85,6 +85,7 @@ class ExportResult:
     reused: int
     retries: int
     throttled: int = 0
+    lost_all_boxes: int = 0      # detection images whose every box was dropped: exported as background
     smallest_window: int = 0     # downloads in flight at the deepest throttling back-off
     final_window: int = 0        # ... and when the last download finished (recovered if == concurrency)
     model: Optional[dict] = None
@@ -247,6 +248,8 @@ def _export(client: TrainingClient, opts: ExportOptions, base: str,
     labels = {i: m.label for i, m in mapped.items() if not m.dropped}
     # regions the service returned with a missing/null/non-numeric coordinate or tag: skipped, counted, reported
     invalid_boxes = sum(m.invalid_boxes for m in mapped.values())
+    lost_all_boxes = sum(1 for m in mapped.values()
+                         if m.label == [] and (m.dropped_boxes or m.invalid_boxes))
     holdout, test_ids = None, []
     spec = parse_holdout(opts.holdout_after)
     if spec is not None:
@@ -299,7 +302,8 @@ def _export(client: TrainingClient, opts: ExportOptions, base: str,
                          "untagged": len(untagged),
                          "dropped_negative": dropped_negative,
                          "dropped_boxes_outside_image": sum(m.dropped_boxes for m in mapped.values()),
-                         "skipped_boxes_invalid": invalid_boxes},
+                         "skipped_boxes_invalid": invalid_boxes,
+                         "background_after_dropping_every_box": lost_all_boxes},
             "per_tag": {"train": counts_per_tag(labels[i] for i in train_ids),
                         "validation": counts_per_tag(labels[i] for i in val_ids),
                         "test": counts_per_tag(labels[i] for i in test_ids)},
@@ -319,6 +323,7 @@ def _export(client: TrainingClient, opts: ExportOptions, base: str,
     result = ExportResult(out=out, task=task, project_id=project_id, project_name=str(project.get("name")),
                           train=len(train_ids), validation=len(val_ids), untagged=len(untagged),
                           dropped_negative=dropped_negative, invalid_boxes=invalid_boxes,
+                          lost_all_boxes=lost_all_boxes,
                           downloaded=len(todo), reused=len(reused),
                           retries=client.stats.retries, throttled=client.stats.throttled,
                           smallest_window=window.smallest, final_window=window.size, model=model,
