@@ -40,6 +40,7 @@ def test_wheel_bundles_every_query_and_dashboard_file(wheel):
                 assert f"cvmigrate/_bundled/{folder}/{rel}" in names, rel
     assert "cvmigrate/program.py" in names
     assert "cvmigrate/scan/signatures.yaml" in names  # runtime data of `cvmigrate scan`
+    assert "cvmigrate/content_understanding/service.yaml" in names  # api-version, regions of `analyzers`
     assert "cvmigrate/compare/compare.schema.json" in names  # the documented schema of compare.json
 
 

@@ -12,12 +12,13 @@ from typing import Iterable, Optional
 
 import yaml
 
+from .config.replacement_refs import TARGETS
 from .paths import queries_dir
 
 FEATURE_MAP_FILE = "feature_map.yaml"
 
-# Replacement keys a feature may be covered by: the workload `replacement:` sections of the stack config.
-REPLACEMENT_KEYS = ("automl", "foundry", "documentIntelligence", "face", "contentUnderstanding")
+# Replacement keys a feature may be covered by: the workload `replacement:` targets of the stack config.
+REPLACEMENT_KEYS = TARGETS
 ACCOUNT_KINDS = ("Prediction", "Training", "ImageAnalysis")
 
 _SEPARATORS = re.compile(r"[_\-\s]")

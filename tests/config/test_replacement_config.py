@@ -278,7 +278,7 @@ def test_unknown_keys_and_duplicate_endpoint_names_are_errors():
                                                          "endpoint": {"name": "SCAN"}}})
     _, issues = parse(a, b)
     assert errors(issues) == [
-        f"{P}.replacement.openai: is not a known key. Fix: use one of: automl, documentIntelligence, face, foundry.",
+        f"{P}.replacement.openai: is not a known key. Fix: use one of: automl, contentUnderstanding, documentIntelligence, face, foundry.",
         "cvmigrate:workloads[1].replacement.automl.endpoint.name: endpoint name 'SCAN' is already used at "
         f"{P}.replacement.automl.endpoint.name. Fix: online endpoint names are unique per region; give each "
         "workload its own.",

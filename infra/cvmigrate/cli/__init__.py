@@ -18,12 +18,12 @@ from typing import Sequence
 from .. import __version__
 from ..config import ConfigError, StackFileError
 from ..errors import UserError
-from . import compare, export, inventory, render, sample, scan, status, validate
+from . import analyzers, compare, export, inventory, render, sample, scan, status, validate
 from ..redaction import install_logging_redaction, redact, register_environment
 from .failures import clip, emit, redacted_stderr, report
 
 # Subcommand modules, in the order `--help` lists them.
-COMMANDS = (validate, export, inventory, compare, render, status, sample, scan)
+COMMANDS = (validate, export, inventory, compare, render, status, sample, scan, analyzers)
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2

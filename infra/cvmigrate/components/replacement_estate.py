@@ -41,7 +41,8 @@ class ReplacementEstate:
         # Shared resources exist only while some workload uses them: nothing idle is left behind.
         if any(r.automl and not r.automl.dedicated_workspace for r in replacements):
             estate.workspace = AutoMLWorkspace("replacement-automl", shared_workspace_args(ctx))
-        if any(r.foundry and not r.foundry.dedicated_account for r in replacements):
+        # Content Understanding analyzers run on the shared AIServices account too (and use its diagnostics).
+        if any((r.foundry and not r.foundry.dedicated_account) or r.content_understanding for r in replacements):
             estate.account = FoundryAccount("replacement-foundry", shared_account_args(ctx))
         return estate
 

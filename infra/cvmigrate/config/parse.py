@@ -11,6 +11,7 @@ from dataclasses import replace
 from typing import Any, Mapping
 
 from ..clouds import DEFAULT_CLOUD, CloudError, clouds, find_cloud
+from ..content_understanding.service import service_facts
 from .alerts import parse_alerts
 from .arm import ArmId, ArmIdError, parse_arm_id
 from .azure_policy import parse_azure_policy
@@ -114,6 +115,7 @@ def parse_stack_config(raw: Mapping[str, Any], stack: str, *, today: dt.date | N
 
     alerts = parse_alerts(root.get("alerts"))
     replacement_defaults = parse_defaults(root.get("replacement"))
+    _check_content_understanding_region(workloads, replacement_defaults.foundry.location or location or "", problems)
     azure_policy = parse_azure_policy(root.get("azurePolicy"))
 
     cfg = None
@@ -311,6 +313,17 @@ def _workloads(node: Node, ctx: ParseContext) -> list[WorkloadConfig]:
                            access=parse_access(item.get("access")))
         out.append(workload)
     return out
+
+
+def _check_content_understanding_region(workloads: list[WorkloadConfig], region: str, problems: Problems) -> None:
+    """Content Understanding runs on the shared AIServices account: it must sit in a region the service supports."""
+    supported = service_facts().regions
+    for w in workloads:
+        cu = w.replacement.content_understanding if w.replacement else None
+        if cu is not None and region and region.lower() not in supported:
+            problems.add(cu.config_path, f"needs the shared AIServices account in a Content Understanding region; "
+                                         f"it would be in {region}.",
+                         f"set cvmigrate:replacement.foundry.location to one of {', '.join(supported)}.")
 
 
 def _evidence(node: Node) -> EvidenceConfig:

@@ -23,6 +23,7 @@ from typing import Optional
 
 from .. import naming
 from .claims import NameClaims
+from .content_understanding import ContentUnderstandingConfig, parse_content_understanding
 from .patterns import LOCATION, SUBDOMAIN_ACCOUNT_NAME
 from .reader import Node
 from .vm_sizes import check_training_size, has_gpu
@@ -132,10 +133,12 @@ class ReplacementConfig:
     foundry: Optional[FoundryConfig] = None
     document_intelligence: Optional[CognitiveTargetConfig] = None
     face: Optional[CognitiveTargetConfig] = None
+    content_understanding: Optional[ContentUnderstandingConfig] = None   # on the shared AIServices account
 
     @property
     def empty(self) -> bool:
-        return not (self.automl or self.foundry or self.document_intelligence or self.face)
+        return not (self.automl or self.foundry or self.document_intelligence or self.face
+                    or self.content_understanding)
 
 
 # --- per workload -----------------------------------------------------------------------------
@@ -143,12 +146,13 @@ class ReplacementConfig:
 def parse_replacement(node: Node, workload: str, claims: NameClaims, today: dt.date) -> Optional[ReplacementConfig]:
     if not node.is_object(example="{automl: {...}, foundry: {...}, documentIntelligence: {}, face: {}}"):
         return None
-    node.only_keys(["automl", "foundry", "documentIntelligence", "face"])
+    node.only_keys(["automl", "foundry", "documentIntelligence", "face", "contentUnderstanding"])
     return ReplacementConfig(
         automl=_automl(node.get("automl"), claims, today),
         foundry=_foundry(node.get("foundry"), workload, claims),
         document_intelligence=_cognitive(node.get("documentIntelligence"), KIND_DOCUMENT_INTELLIGENCE, claims),
         face=_cognitive(node.get("face"), KIND_FACE, claims),
+        content_understanding=parse_content_understanding(node.get("contentUnderstanding")),
     )
 
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .model import StackConfig
-from .replacement import endpoint_name, foundry_account_name
+from .replacement import endpoint_name, foundry_account_name, shared_foundry_account_name
 
-TARGETS = ("automl", "foundry", "documentIntelligence", "face")
+TARGETS = ("automl", "foundry", "documentIntelligence", "face", "contentUnderstanding")
 
 
 @dataclass(frozen=True)
@@ -46,4 +46,8 @@ def replacement_refs(cfg: StackConfig) -> list[ReplacementRef]:
                                        r.document_intelligence.account_name(cfg.names, w.name)))
         if r.face is not None:
             refs.append(ReplacementRef(w.name, "face", r.face.account_name(cfg.names, w.name)))
+        if r.content_understanding is not None:
+            # Content Understanding runs on the environment's shared AIServices account: its calls there count.
+            refs.append(ReplacementRef(w.name, "contentUnderstanding",
+                                       shared_foundry_account_name(cfg.names, cfg.replacement)))
     return refs
