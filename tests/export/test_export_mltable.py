@@ -85,3 +85,38 @@ def test_the_readme_job_yaml_loads_with_azure_ai_ml_for_each_task(projects, expo
     assert job.primary_metric.lower().replace("_", "") == {
         "image_classification": "accuracy", "image_classification_multilabel": "iou",
         "image_object_detection": "meanaverageprecision"}[TASKS[project]]
+
+
+@pytest.mark.parametrize("uri, expected", [
+    ("azureml://datastores/ds/paths/cv", "is the short azureml:// form, which mltable resolves to null"),
+    ("https://acct.blob.core.windows.net/c/cv", "is not a datastore URI; expected azureml://subscriptions/"),
+    (DS.replace(SUB, "not-a-guid"), "is not a datastore URI"),
+    (DS + "/../../elsewhere", "the path must not contain '..'"),
+    (DS + "?sig=abc", "is not a datastore URI"),
+])
+def test_a_datastore_uri_mltable_would_null_or_that_is_not_one_is_refused_in_one_line(
+        projects, service, tmp_path, capsys, monkeypatch, uri, expected):
+    from cvmigrate.cli import main
+
+    monkeypatch.setenv("CUSTOM_VISION_TRAINING_KEY", service.key)
+    code = main(["export", "--endpoint", service.endpoint, "--project", "shelf", "--out", str(tmp_path / "o"),
+                 "--no-progress", "--datastore-uri", uri])
+    err = capsys.readouterr().err.strip()
+    assert code == 2 and "\n" not in err and "--datastore-uri" in err and expected in err
+    assert service.requests == [] and not (tmp_path / "o").exists()
+
+
+def test_upload_without_a_datastore_uri_is_refused(projects, service, export):
+    from cvmigrate.export import ExportError
+
+    with pytest.raises(ExportError, match="--upload needs --datastore-uri"):
+        export("shelf", upload="https://acct.blob.core.windows.net/data/cv")
+    assert service.requests == []
+
+
+def test_a_datastore_uri_with_a_trailing_slash_or_an_empty_path_gives_clean_urls(projects, export):
+    for uri, prefix in ((DS + "/", DS + "/images/"), (DS.rsplit("/paths", 1)[0] + "/paths", None)):
+        _, out = export("parking", out_name=f"o{len(uri)}", split=0, datastore_uri=uri)
+        first = rows(out / "train")[0]["image_url"]
+        expected = prefix or DS.rsplit("/paths", 1)[0] + "/paths/images/"
+        assert first.startswith(expected) and "//images" not in first
