@@ -184,69 +184,15 @@ def test_decommission_readiness_needs_silence_and_a_healthy_replacement(traffic)
     assert (never["LastLegacyCall"], never["DaysSilent"], never["ReplacementCalls"], never["Ready"]) == (None, 90, 0, False)
 
 
-def test_burndown_fits_a_least_squares_line_over_complete_weeks():
-    # End = startofweek(2027-03-10) = Sunday 2027-03-07; Start = End - 26 weeks = 2026-09-06.
-    # Week k (0..25): y = 60 - 2k, except y0 = 63, y25 = 7 and y10 = 0 (a quiet week, zero-filled).
-    # With k-bar = 12.5 and sum (k - k-bar)^2 = 1462.5: slope = -2 + (-37.5 - 37.5 + 100) / 1462.5 = -232/117
-    # calls per week, mean y = 35 - 40/26 = 435/13, intercept = 435/13 + 12.5 * 232/117 = 6815/117,
-    # zero at k = 6815/232 = 29.375 weeks = 205.625 days after Start = 2027-03-30 15:00.
-    start = dt.datetime(2026, 9, 6, tzinfo=UTC)
-    weekly = {k: 60 - 2 * k for k in range(26)}
-    weekly.update({0: 63, 25: 7, 10: 0})
-    rows = []
-    for k, y in weekly.items():
-        rows += repeat(y, lambda i, k=k: diag("CV-SHELF-PRED", start + dt.timedelta(days=7 * k + 1, hours=10, seconds=i), 200))
-    rows += repeat(50, lambda i: diag("CV-SHELF-TRAIN", at(8, 9, i), 200))        # current week: left out
-    rows += repeat(30, lambda i: diag("OTHER-ACCOUNT", start + dt.timedelta(days=1), 200))  # not tracked
-    con = duck.connect()
-    duck.insert_rows(con, "AzureDiagnostics", rows)
-    result = duck.run_query(con, render_all(MIXED, refs=MIXED_REFS)["burndown"].text, NOW)
-    weeks = [r for r in result if r["RowType"] == "week"]
-    assert [(r["Week"], r["LegacyCalls"]) for r in weeks] == [
-        (start + dt.timedelta(days=7 * k), weekly[k]) for k in range(26)]
-    (summary,) = [r for r in result if r["RowType"] == "summary"]
-    assert abs(summary["ProjectedZeroDate"] - dt.datetime(2027, 3, 30, 15, tzinfo=UTC)) < dt.timedelta(seconds=1)
-    # 2027-03-10 -> 2028-03-10 is 366 days (29 Feb 2028), -> 2028-09-25 another 199.
-    assert (summary["DaysToRetirement"], summary["OnTrack"]) == (565, True)
-
-
-def test_burndown_rising_traffic_has_no_zero_date_and_is_off_track():
-    start = dt.datetime(2026, 9, 6, tzinfo=UTC)
-    rows = []
-    for k in range(26):
-        rows += repeat(k, lambda i, k=k: diag("CV-SHELF-PRED", start + dt.timedelta(days=7 * k + 2, seconds=i), 200))
-    con = duck.connect()
-    duck.insert_rows(con, "AzureDiagnostics", rows)
-    result = duck.run_query(con, render_all(MIXED, refs=MIXED_REFS)["burndown"].text, NOW)
-    (summary,) = [r for r in result if r["RowType"] == "summary"]
-    assert (summary["ProjectedZeroDate"], summary["OnTrack"]) == (None, False)
-
-
-def test_burndown_fits_only_from_the_first_week_with_data():
-    # Only the last 8 complete weeks hold data (k = 18..25: 80, 70, ..., 10): a short retention must not be
-    # read as a rise from zero. The fit over those 8 weeks is exact: -10 calls/week, zero at k = 26 =
-    # Start + 182 days = 2027-03-07 (already reached: on track).
-    start = dt.datetime(2026, 9, 6, tzinfo=UTC)
-    rows = []
-    for k in range(18, 26):
-        rows += repeat(80 - 10 * (k - 18), lambda i, k=k: diag("CV-SHELF-PRED", start + dt.timedelta(days=7 * k + 3, seconds=i), 200))
-    con = duck.connect()
-    duck.insert_rows(con, "AzureDiagnostics", rows)
-    result = duck.run_query(con, render_all(MIXED, refs=MIXED_REFS)["burndown"].text, NOW)
-    assert [r["LegacyCalls"] for r in result if r["RowType"] == "week"] == [0] * 18 + [80, 70, 60, 50, 40, 30, 20, 10]
-    (summary,) = [r for r in result if r["RowType"] == "summary"]
-    assert abs(summary["ProjectedZeroDate"] - dt.datetime(2027, 3, 7, tzinfo=UTC)) < dt.timedelta(seconds=1)
-    assert summary["OnTrack"] is True
-
-
 def test_burndown_with_a_single_week_of_data_projects_nothing():
     start = dt.datetime(2026, 9, 6, tzinfo=UTC)
     rows = repeat(40, lambda i: diag("CV-SHELF-PRED", start + dt.timedelta(days=7 * 25 + 1, seconds=i), 200))
     con = duck.connect()
     duck.insert_rows(con, "AzureDiagnostics", rows)
     result = duck.run_query(con, render_all(MIXED, refs=MIXED_REFS)["burndown"].text, NOW)
-    (summary,) = [r for r in result if r["RowType"] == "summary"]
-    assert (summary["ProjectedZeroDate"], summary["OnTrack"]) == (None, False)
+    # Its only week holds the first record (Monday): a partial week, so nothing is fitted.
+    fit = next(r for r in result if r["RowType"] == "fit" and r["Workload"] == "Shelf-Scanner-A")
+    assert (fit["ProjectedZeroDate"], fit["WeeksUsed"], fit["OnTrack"]) == (None, 0, False)
 
 
 def test_inventory_lists_legacy_kinds_and_marks_tracked_accounts():
@@ -280,9 +226,10 @@ def test_zero_workloads_render_queries_that_run_and_return_nothing_tracked(name)
     duck.insert_rows(con, "AmlOnlineEndpointTrafficLog", a)
     result = duck.run_query(con, render_all(EMPTY, refs=[])[name].text, NOW)
     if name == "burndown":
-        # 26 zero weeks; the summary says "already at zero".
-        assert [r["LegacyCalls"] for r in result if r["RowType"] == "week"] == [0] * 26
-        (summary,) = [r for r in result if r["RowType"] == "summary"]
-        assert summary["OnTrack"] is True
+        # Only the "(all)" series: 26 zero weeks before any record, nothing fitted (the report says incomplete).
+        assert [(r["Workload"], r["LegacyCalls"], r["Reason"]) for r in result if r["RowType"] == "week"] == [
+            ("(all)", 0, "before-first-record")] * 26
+        (fit,) = [r for r in result if r["RowType"] == "fit"]
+        assert (fit["Workload"], fit["WeeksUsed"], fit["ProjectedZeroDate"]) == ("(all)", 0, None)
     else:
         assert result == []

@@ -10,14 +10,15 @@ from cvmigrate.config import load_stack_file
 from cvmigrate.report.cutover import QueryResults, build_report
 
 NOW = dt.datetime(2027, 6, 1, tzinfo=dt.timezone.utc)
-ON_TRACK = {"RowType": "summary", "Week": None, "LegacyCalls": None, "ProjectedZeroDate": dt.datetime(2027, 9, 1),
-            "DaysToRetirement": 482, "OnTrack": True}
+FITS = [{"RowType": "fit", "Workload": w, "ProjectedZeroDate": dt.datetime(2027, 9, 1), "Earliest": dt.datetime(2027, 8, 1),
+         "Latest": dt.datetime(2027, 10, 1), "WeeksUsed": 8, "SlopePerWeek": -10.0, "OnTrack": True,
+         "OnTrackForCutover": None, "DaysToRetirement": 482} for w in ("(all)", "alpha", "beta")]
 READY = [{"Workload": "alpha", "Account": a, "Kind": k, "LastLegacyCall": None, "DaysSilent": 90, "Ready": True}
          for a, k in (("alpha-train", "Training"), ("alpha-pred", "Prediction"))]
 
 
 def results(**overrides):
-    r = QueryResults(rows={"burndown": [ON_TRACK], "decommission_readiness": READY, "legacy_regression": []})
+    r = QueryResults(rows={"burndown": FITS, "decommission_readiness": READY, "legacy_regression": []})
     for key, value in overrides.items():
         setattr(r, key, value)
     return r
@@ -49,8 +50,19 @@ def test_unreadable_archive_data_is_never_ready_nor_on_track(cfg):
 def test_a_failed_or_partial_regression_query_is_never_on_track(cfg, how):
     regressed = [{"Workload": "alpha", "Regressed": True, "HourStart": NOW, "RecentCalls": 90, "BaselineCalls": 10.0,
                   "WeeksUsed": 5, "Threshold": 24.5}]
-    rows = {"burndown": [ON_TRACK], "decommission_readiness": READY, "legacy_regression": regressed if how == "partial" else []}
+    rows = {"burndown": FITS, "decommission_readiness": READY, "legacy_regression": regressed if how == "partial" else []}
     r = QueryResults(rows=rows, problems={"legacy_regression": f"{how}: x"},
                      partial={"legacy_regression"} if how == "partial" else set())
     report = build_report(cfg, r, now=NOW, source=load(0))
     assert (report["verdict"], report["exitCode"]) == ("incomplete", 3)
+
+
+def test_one_workload_at_risk_makes_the_overall_verdict_off_track_and_names_it(cfg):
+    fits = [dict(f, OnTrack=False, ProjectedZeroDate=dt.datetime(2029, 7, 1)) if f["Workload"] == "beta" else f
+            for f in FITS]
+    report = build_report(cfg, results(rows={"burndown": fits, "decommission_readiness": READY,
+                                             "legacy_regression": []}), now=NOW, source=load(0))
+    assert (report["verdict"], report["projection"]["atRisk"]) == ("off_track", ["beta"])
+    beta = report["workloads"][1]["projection"]
+    assert (beta["projectedZeroDate"], beta["earliest"], beta["latest"], beta["onTrack"], beta["weeksUsed"]) == (
+        "2029-07-01", "2027-08-01", "2027-10-01", False, 8)

@@ -39,12 +39,13 @@ def test_counts_legacy_replacement_and_errors_per_workload(capsys, stack, mixed_
     assert (beta["legacyCalls"], beta["replacementCalls"], beta["legacyShare"]) == (8, 0, 1.0)
     assert beta["errors"] == {"throttled_429": 1}
     assert beta["regression"] is None and alpha["regression"] is None
-    # Burn-down: the last complete week (from Sunday 2027-05-23) holds 2 + 5 + 3 = 10 calls, every earlier
-    # week 0, so the fitted line rises: no projected zero date, off track, exit 3.
-    assert report["weekly"][-1] == {"week": "2027-05-23", "legacyCalls": 10}
+    # Burn-down: the week from Sunday 2027-05-23 holds 2 + 5 + 3 = 10 calls, but the archive starts in it
+    # (2027-05-27): a partial week, so no complete week is left to fit: incomplete, with the cause, exit 3.
+    assert report["weekly"][-1] == {"week": "2027-05-23", "legacyCalls": 10, "reason": "partial-first-week"}
     assert sum(w["legacyCalls"] for w in report["weekly"]) == 10
-    assert report["projection"] == {"projectedZeroDate": None, "onTrack": False}
-    assert (report["verdict"], report["exitCode"], code) == ("off_track", 3, 3)
+    assert (report["projection"]["projectedZeroDate"], report["projection"]["weeksUsed"]) == (None, 0)
+    assert report["source"]["problems"][0]["query"] == "burndown"
+    assert (report["verdict"], report["exitCode"], code) == ("incomplete", 3, 3)
     assert report["daysToRetirement"] == 482
 
 
@@ -78,10 +79,18 @@ def test_regressing_workload_is_reported_with_exit_code_3(capsys, stack, tmp_pat
 
 def test_no_legacy_traffic_in_complete_weeks_is_on_track_exit_0(capsys, stack, tmp_path):
     root = tmp_path / "quiet"
-    write_blob(root, [cs_record(account_id("beta-ia"), at(31, 9, i)) for i in range(5)])   # current week only
+    # The archive starts Sunday 2027-05-09 00:10 (that week is complete) with alpha's last call; beta calls only
+    # in the current week (never read). Weeks 05-09, 05-16, 05-23 (x = 23, 24, 25 from Start 2026-11-29): alpha
+    # 1, 0, 0 -> pairwise slopes -1, -0.5, 0 (median -0.5), intercept median(12.5, 12, 12.5) = 12.5, zero at
+    # x = 25 = 2027-05-23; beta all 0 -> zero at its first used week, 2027-05-09.
+    write_blob(root, [cs_record(account_id("Alpha-Pred"), dt.datetime(2027, 5, 9, 0, 10))])
+    write_blob(root, [cs_record(account_id("beta-ia"), at(31, 9, i)) for i in range(5)])
     code, report = status_json(capsys, stack, root)
-    # Every complete week is 0: the query projects zero at the window start (2027-05-30 - 26 weeks).
-    assert report["projection"] == {"projectedZeroDate": "2026-11-29", "onTrack": True}
+    p = report["projection"]
+    assert (p["projectedZeroDate"], p["weeksUsed"], p["onTrack"], p["atRisk"]) == ("2027-05-23", 3, True, [])
+    alpha, beta = (w["projection"] for w in report["workloads"])
+    assert (alpha["projectedZeroDate"], alpha["slopePerWeek"]) == ("2027-05-23", -0.5)
+    assert beta["projectedZeroDate"] == "2027-05-09"
     assert (report["verdict"], code) == ("on_track", 0)
     assert report["workloads"][1]["legacyCalls"] == 5
 
@@ -90,7 +99,7 @@ def test_markdown_and_table_carry_the_verdict(capsys, stack, mixed_archive):
     assert main(["status", "--stack", str(stack), "--source", str(mixed_archive), "--now", NOW,
                  "--format", "markdown", "--no-progress"]) == 3
     md = capsys.readouterr().out
-    assert "**OFF TRACK" in md and "| alpha | cut-over | 12 |" in md and "`key_mismatch_401`" in md
+    assert "**INCOMPLETE" in md and "| alpha | cut-over | 12 |" in md and "`key_mismatch_401`" in md
     assert main(["status", "--stack", str(stack), "--source", str(mixed_archive), "--now", NOW,
                  "--no-progress"]) == 3
     table = capsys.readouterr().out
@@ -102,4 +111,7 @@ def test_chart_is_written(capsys, stack, mixed_archive, tmp_path):
     chart = tmp_path / "out" / "status.png"
     main(["status", "--stack", str(stack), "--source", str(mixed_archive), "--now", NOW, "--no-progress",
           "--chart", str(chart)])
-    assert chart.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    data = chart.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    # One panel for all workloads and one per workload (2 here), 3.2 inches each at 100 dpi (IHDR height).
+    assert int.from_bytes(data[20:24], "big") == 3 * 320

@@ -33,15 +33,17 @@ ARM = ("/subscriptions/00000000-1111-2222-3333-444444444444/resourceGroups/rg-op
 COLUMNS = {
     "cutover_progress": [("Day", "datetime"), ("Workload", "string"), ("LegacyCalls", "long"),
                          ("ReplacementCalls", "long"), ("LegacyShare", "real")],
-    "burndown": [("RowType", "string"), ("Week", "datetime"), ("LegacyCalls", "long"),
-                 ("ProjectedZeroDate", "datetime"), ("DaysToRetirement", "int"), ("OnTrack", "bool")],
+    "burndown": [("RowType", "string"), ("Workload", "string"), ("ProjectedZeroDate", "datetime"),
+                 ("Earliest", "datetime"), ("Latest", "datetime"), ("WeeksUsed", "long"), ("SlopePerWeek", "real"),
+                 ("OnTrack", "bool"), ("OnTrackForCutover", "bool"), ("DaysToRetirement", "int")],
     "legacy_regression": [("Workload", "string"), ("CutoverState", "string"), ("HourStart", "datetime"),
                           ("RecentCalls", "long"), ("BaselineCalls", "real"), ("WeeksUsed", "long"),
                           ("Threshold", "real"), ("Regressed", "bool"), ("Reason", "string")],
 }
 ROWS = {
     "cutover_progress": [["2027-05-30T00:00:00Z", "alpha", 40, 10, 0.8]],
-    "burndown": [["summary", None, None, "2027-09-01T00:00:00Z", 480, True]],
+    "burndown": [["fit", w, "2027-09-01T00:00:00Z", "2027-08-01T00:00:00Z", "2027-10-01T00:00:00Z", 8, -10.0, True,
+                  None, 480] for w in ("(all)", "alpha", "beta")],
     "legacy_regression": [["alpha", "dual-run", "2027-05-31T23:00:00Z", 30, 20.0, 5, 43.4, False, "normal"]],
 }
 PARTIAL = {"code": "PartialError", "message": "There were some errors when processing your query.",

@@ -33,6 +33,7 @@ THRESHOLD_RULES: dict[str, tuple[str, float, float]] = {
     "errorRate429": ("number", 0.0, 1.0),
     "deadlineDays": ("int", 1, 3650),
     "switchedMaxLegacyShare": ("number", 0.0, 1.0),
+    "burndownFitWeeks": ("int", 2, 26),
 }
 
 
@@ -65,6 +66,7 @@ class Thresholds:
     error_rate_429: float
     deadline_days: int
     switched_max_legacy_share: float
+    burndown_fit_weeks: int
 
     @classmethod
     def defaults(cls) -> "Thresholds":

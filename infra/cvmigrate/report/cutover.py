@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any, Mapping, Optional, Sequence
 
 from ..config.replacement_refs import replacement_refs
+from .projection import read_burndown
 
 SCHEMA_VERSION = 1
 # The queries the report reads (all of them go into one Log Analytics batch).
@@ -158,15 +159,14 @@ def build_report(cfg: Any, results: QueryResults, *, now: dt.datetime, source: M
                 "threshold": float(reg["Threshold"])},
         })
 
-    burndown = results.get("burndown")
-    summary = next((r for r in burndown if r.get("RowType") == "summary"), None)
-    weekly = [{"week": _iso(_day(r["Week"])), "legacyCalls": int(r["LegacyCalls"])}
-              for r in burndown if r.get("RowType") == "week"]
+    burndown = read_burndown(results.get("burndown"), [w.name for w in cfg.workloads])
+    for w in workloads:
+        w["projection"] = burndown["byWorkload"][w["name"]]["projection"]
+        w["weekly"] = burndown["byWorkload"][w["name"]]["weekly"]
+    weekly = burndown["weekly"]
     days_to_retirement = (cfg.retirement_date - today).days
-    projection = {
-        "projectedZeroDate": _iso(_day(summary["ProjectedZeroDate"])) if summary and summary["ProjectedZeroDate"] else None,
-        "onTrack": bool(summary["OnTrack"]) if summary and summary["OnTrack"] is not None else None,
-    }
+    projection = burndown["overall"] or {"projectedZeroDate": None, "earliest": None, "latest": None, "onTrack": None,
+                                         "onTrackForCutover": None, "weeksUsed": 0, "slopePerWeek": None, "atRisk": []}
     replacement_weekly: dict[str, int] = {}
     for r in progress:
         day = _day(r["Day"])
@@ -176,6 +176,10 @@ def build_report(cfg: Any, results: QueryResults, *, now: dt.datetime, source: M
     incomplete = sorted(set(results.problems) | results.partial)
     problems = [{"query": q, "message": results.problems.get(q, "partial results: rows may be missing"),
                  "details": results.details.get(q, [])} for q in incomplete]
+    if "burndown" not in incomplete and projection["weeksUsed"] < 2:
+        problems.append({"query": "burndown", "details": [], "message": (
+            f"{projection['weeksUsed']} complete week(s) of legacy data: at least 2 are needed to project a zero date "
+            "(the week holding the archive's first record and the current week are never complete)")})
     if unreadable:
         problems.append({"query": "archive", "details": [], "message": (
             f"{unreadable} unreadable file(s) or folder(s) in the archive (source.load): their records are missing "
@@ -186,7 +190,7 @@ def build_report(cfg: Any, results: QueryResults, *, now: dt.datetime, source: M
         verdict = "regression"
     elif problems or projection["onTrack"] is None:
         verdict = "incomplete"
-    elif projection["onTrack"]:
+    elif projection["onTrack"] and not projection["atRisk"]:
         verdict = "on_track"
     else:
         verdict = "off_track"
@@ -204,7 +208,7 @@ def build_report(cfg: Any, results: QueryResults, *, now: dt.datetime, source: M
         "replacementWeekly": [{"week": k, "replacementCalls": v} for k, v in sorted(replacement_weekly.items())],
         "source": {
             **dict(source),
-            "partial": bool(problems),
+            "partial": bool(incomplete) or bool(unreadable),
             "problems": problems,
         },
     }

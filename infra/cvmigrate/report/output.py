@@ -6,7 +6,8 @@ from typing import Any
 
 VERDICT_TEXT = {
     "on_track": "ON TRACK: legacy traffic is projected to reach zero before the retirement date.",
-    "off_track": "OFF TRACK: at the current pace legacy traffic does not reach zero before the retirement date.",
+    "off_track": "OFF TRACK: at the current pace legacy traffic (overall, or of a workload at risk) does not reach zero "
+                 "before the retirement date.",
     "regression": "REGRESSION: legacy traffic came back for a workload (REGRESSED in the Regression column).",
     "incomplete": "INCOMPLETE: a query failed or returned partial rows, archive data was unreadable, or the burn-down "
                   "could not be computed; see the source problems.",
@@ -27,6 +28,16 @@ def _trend(w: dict[str, Any]) -> str:
         return "new" if last else "flat"
     change = (last - prev) / prev * 100
     return f"{change:+.0f} % wow"
+
+
+def _projection(p: dict[str, Any]) -> str:
+    if not p["projectedZeroDate"]:
+        return "no zero date (legacy traffic is not falling, or too little history)"
+    text = f"zero on {p['projectedZeroDate']} (range {p['earliest'] or '?'} .. {p['latest'] or 'never'})"
+    text += ", on track" if p["onTrack"] else ", AFTER the retirement date"
+    if p.get("onTrackForCutover") is not None:
+        text += ", by its cutover date" if p["onTrackForCutover"] else ", after its cutover date"
+    return text
 
 
 def _errors(w: dict[str, Any]) -> str:
@@ -93,10 +104,13 @@ def to_terminal(report: dict[str, Any]) -> str:
         if details:
             out += ["", f"{w['name']}:"] + details
     p = report["projection"]
-    out += ["", "Burn-down (all workloads, weekly legacy calls, least-squares line):",
-            f"  projected zero date: {p['projectedZeroDate'] or 'none (legacy traffic is not falling, or too little history)'}",
-            f"  retirement date: {report['retirementDate']} ({report['daysToRetirement']} days from now)",
-            f"  verdict: {VERDICT_TEXT[report['verdict']]}"]
+    out += ["", f"Burn-down (weekly legacy calls, Theil-Sen line over the last {p['weeksUsed']} complete weeks):",
+            f"  all workloads: {_projection(p)}"]
+    out += [f"  {w['name']}: {_projection(w['projection'])}" for w in report["workloads"] if w["projection"]]
+    out += [f"  retirement date: {report['retirementDate']} ({report['daysToRetirement']} days from now)"]
+    if p.get("atRisk"):
+        out.append(f"  at risk (zero after the retirement date, or not falling): {', '.join(p['atRisk'])}")
+    out.append(f"  verdict: {VERDICT_TEXT[report['verdict']]}")
     out += _source_lines(report)
     return "\n".join(out) + "\n"
 
