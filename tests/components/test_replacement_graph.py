@@ -411,3 +411,14 @@ def test_workload_without_replacement_adds_nothing():
     assert replacement_resources(g) == []
     assert not [r for r in g.resources if r.type.startswith("cvmigrate:replacement:")]
     assert summaries["shelf-scanner"]["replacement"] == {} and summaries["shelf-scanner"]["replacementRefs"] == []
+
+
+def test_content_understanding_workload_gets_the_shared_ai_services_account_and_its_diagnostics():
+    g, _ = run(workload(REFERENCE_WORKLOAD, replacement={"contentUnderstanding": {"analyzers": [
+        {"id": "shelf-classifier", "fields": [{"name": "Family", "method": "classify", "enum": ["a", "b"]}]}]}}))
+    (account,) = [r for r in g.of_type(ACCOUNT) if r.parent_name == "replacement-foundry"]
+    assert account.inputs["accountName"] == AIS and account.inputs["kind"] == "AIServices"
+    assert account.inputs["location"] == "westeurope"      # a Content Understanding region (config rejects others)
+    setting = diag_for(g, account.id)
+    assert setting.inputs["workspaceId"] == LAW_ID
+    assert not g.of_type(PROJECT) and not g.of_type(DEPLOYMENT)   # the analyzers are data, synced by the CLI

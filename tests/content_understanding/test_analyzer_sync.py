@@ -122,3 +122,27 @@ def test_cli_syncs_the_stack_analyzers(fake, tmp_path: Path, monkeypatch, capsys
     assert capsys.readouterr().out.splitlines() == ["shelf/shelf-classifier: created", "shelf/shelf-classifier: unchanged"]
     assert main(["analyzers", "--stack", str(stack), "--endpoint", "http://example.com"]) == 2
     assert "--endpoint" in capsys.readouterr().err
+
+
+def test_calls_on_the_shared_account_count_as_the_workloads_replacement_traffic():
+    import datetime as dt
+
+    from cvmigrate.artefacts import render_all
+    from cvmigrate.config.replacement_refs import replacement_refs
+    from cvmigrate.report import duck
+
+    cfg, _ = parse_stack_config(cu_stack(), "dev")
+    (ref,) = [r for r in replacement_refs(cfg) if r.target == "contentUnderstanding"]
+    now = dt.datetime(2027, 3, 10, 12, tzinfo=dt.timezone.utc)
+
+    def row(resource, minutes):
+        return {"TimeGenerated": now - dt.timedelta(minutes=minutes), "Resource": resource.upper(),
+                "ResourceProvider": "MICROSOFT.COGNITIVESERVICES", "Category": "RequestResponse",
+                "OperationName": "Analyze", "ResultSignature": "200", "DurationMs": 900, "Type": "AzureDiagnostics"}
+
+    con = duck.connect()
+    duck.insert_rows(con, "AzureDiagnostics", [row(ref.name, m) for m in range(1, 7)] + [row("cv-shelf-pred", 3)] * 2)
+    rows = duck.run_query(con, render_all(cfg, names=("cutover_progress",))["cutover_progress"].text, now)
+    # 6 Content Understanding calls against 2 legacy prediction calls: legacy share 2 / 8.
+    assert [(r["Workload"], r["LegacyCalls"], r["ReplacementCalls"], r["LegacyShare"]) for r in rows] == [
+        ("shelf", 2, 6, 0.25)]
