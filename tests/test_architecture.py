@@ -1,0 +1,65 @@
+"""The one-way flow of the README's Architecture section, checked on the imports of the package:
+config -> artefacts -> components / cli. Only cli/ imports cli/; artefacts/ imports neither components/ nor
+report/; config/ imports only leaf modules; no module imports another module's underscore name."""
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parents[1] / "infra" / "cvmigrate"
+CONFIG_MAY_IMPORT = {"config", "naming", "tags", "clouds", "paths", "errors", "redaction", "feature_map"}
+
+
+def imports(path: Path) -> list[tuple[str, list[str]]]:
+    """(absolute cvmigrate module, imported names) of every import of ``path`` inside the package."""
+    parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+    package = parts[:-1] if parts[-1] != "__init__" else parts[:-1]
+    out = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.level:
+            base = package[: len(package) - node.level + 1]
+            module = ".".join(base + ((node.module,) if node.module else ()))
+            out.append((module, [a.name for a in node.names]))
+        elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("cvmigrate"):
+            out.append((node.module, [a.name for a in node.names]))
+    return out
+
+
+def first_level(module: str, names: list[str]) -> set[str]:
+    """The cvmigrate sub-packages/modules an import reaches (``from .. import naming`` reaches naming)."""
+    parts = module.split(".")
+    if len(parts) >= 2:
+        return {parts[1]}
+    return set(names)
+
+
+def modules():
+    return sorted(PACKAGE.rglob("*.py"))
+
+
+def top(path: Path) -> str:
+    return path.relative_to(PACKAGE).parts[0].removesuffix(".py")
+
+
+def test_only_cli_imports_cli():
+    offenders = [str(p.relative_to(PACKAGE)) for p in modules() if top(p) != "cli"
+                 and any("cli" in first_level(m, n) for m, n in imports(p))]
+    assert not offenders
+
+
+def test_artefacts_import_neither_components_nor_report_nor_cli():
+    offenders = [(str(p.relative_to(PACKAGE)), m) for p in modules() if top(p) == "artefacts"
+                 for m, n in imports(p) if first_level(m, n) & {"components", "report", "cli", "program"}]
+    assert not offenders
+
+
+def test_config_imports_only_leaf_modules():
+    offenders = [(str(p.relative_to(PACKAGE)), m) for p in modules() if top(p) == "config"
+                 for m, n in imports(p) if first_level(m, n) - CONFIG_MAY_IMPORT]
+    assert not offenders
+
+
+def test_no_underscore_name_crosses_modules():
+    offenders = [(str(p.relative_to(PACKAGE)), m, name) for p in modules() for m, names in imports(p)
+                 for name in names if name.startswith("_") and not name.startswith("__")]
+    assert not offenders
