@@ -213,13 +213,15 @@ def config_values(stack_config: dict[str, Any]) -> dict[str, str]:
 
 
 def run_program(program: Callable[[], Any], stack_config: dict[str, Any], *, stack: str = "dev",
-                invoke: Optional[Callable[[str, dict], dict]] = None, preview: bool = False) -> Graph:
-    """Run ``program`` under mocks with ``stack_config`` and return the full recorded graph."""
+                invoke: Optional[Callable[[str, dict], dict]] = None, preview: bool = False,
+                secret_keys: Optional[list[str]] = None) -> Graph:
+    """Run ``program`` under mocks with ``stack_config`` (``secret_keys``: the keys Pulumi marks secret) and
+    return the full recorded graph."""
     mocks = RecordingMocks(invoke)
     monitor = RecordingMonitor(mocks)
     settings.ROOT.set(None)  # a fresh root stack per run, no transforms left over from the last one
     pulumi.runtime.set_mocks(mocks, project="cvmigrate", stack=stack, preview=preview, monitor=monitor)
-    pulumi.runtime.set_all_config(config_values(stack_config))
+    pulumi.runtime.set_all_config(config_values(stack_config), secret_keys or [])
     captured: dict[str, Any] = {}
 
     @pulumi.runtime.test

@@ -17,6 +17,7 @@ import yaml
 
 from ..paths import queries_dir
 from .reader import Node
+from .stack_file import Secret
 
 _ALERT_KEYS = ["thresholds", "enabled", "emails", "webhooks", "smsNumbers", "actionGroupShortName"]
 
@@ -146,7 +147,9 @@ def _receivers(node: Node, pattern: str, what: str, example: str) -> list[str]:
     out: list[str] = []
     for _, item in node.items():
         value = item.value.strip() if isinstance(item.value, str) else None
-        if not value or not re.fullmatch(pattern, value):
+        if isinstance(item.value, Secret):
+            value = item.value           # `pulumi config set --secret --path`: opaque here, checked in the program
+        elif not value or not re.fullmatch(pattern, value):
             item.error(f"{item.value!r} is not {what}.", f"write it like {example}.")
             continue
         if value.lower() in (v.lower() for v in out):

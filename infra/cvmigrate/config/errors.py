@@ -7,6 +7,7 @@ and what to write instead.
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass, field
 from typing import Iterable
 
@@ -43,10 +44,10 @@ class Problems:
     issues: list[ConfigIssue] = field(default_factory=list)
 
     def add(self, path: str, message: str, fix: str = "") -> None:
-        self.issues.append(ConfigIssue(path, message, fix))
+        self.issues.append(ConfigIssue(one_line(path), one_line(message), fix))
 
     def warn(self, path: str, message: str, fix: str = "") -> None:
-        self.issues.append(ConfigIssue(path, message, fix, warning=True))
+        self.issues.append(ConfigIssue(one_line(path), one_line(message), fix, warning=True))
 
     @property
     def errors(self) -> list[ConfigIssue]:
@@ -59,6 +60,15 @@ class Problems:
     def raise_if_any(self) -> None:
         if self.errors:
             raise ConfigError(self.errors)
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]")
+
+
+def one_line(text: str) -> str:
+    """Values from the file are quoted in messages: their control characters are shown escaped, so every
+    problem stays one line."""
+    return _CONTROL.sub(lambda m: repr(m.group())[1:-1], text)
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:

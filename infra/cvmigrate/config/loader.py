@@ -6,19 +6,13 @@ Pulumi CLI or an Azure login.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from .errors import ConfigError, ConfigIssue
 from .model import StackConfig
-from .parse import NAMESPACE, parse_stack_config
-
-
-class StackFileError(Exception):
-    """A stack file that cannot be read at all (missing, not YAML)."""
+from .parse import parse_stack_config
+from .stack_file import StackFileError, decode_delivered, delivered_config, read_stack_bytes
 
 
 def find_project_dir(start: Path | None = None) -> Path:
@@ -45,15 +39,11 @@ def read_stack_file(env: str, project_dir: Path | None = None) -> dict[str, Any]
         raise StackFileError(f"stack file {path} not found; create it from Pulumi.dev.yaml or pass --stack <env> "
                              "for an existing Pulumi.<env>.yaml")
     try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as exc:
-        raise StackFileError(f"{path} is not valid YAML: {exc}") from None
-    config = doc.get("config") if isinstance(doc, dict) else None
-    if config is None:
-        return {}
-    if not isinstance(config, dict):
-        raise StackFileError(f"{path}: 'config' must be a mapping of keys to values")
-    return config
+        data = path.read_bytes()
+    except OSError as exc:
+        raise StackFileError(f"{path} cannot be read ({exc.strerror}). Fix: check the file's permissions.") from None
+    config = read_stack_bytes(data, str(path))
+    return decode_delivered(delivered_config(config, str(path)))
 
 
 def stack_name_of(env: str) -> str:
@@ -75,30 +65,13 @@ def load_stack_file(env: str, project_dir: Path | None = None, *, today: dt.date
 
 
 def load_from_pulumi() -> tuple[StackConfig | None, list[ConfigIssue]]:
-    """Inside a Pulumi program: every ``cvmigrate:*`` key set on the stack."""
-    import pulumi
+    """Inside a Pulumi program: every config key set on the stack, as the texts Pulumi delivers (secrets
+    decrypted by Pulumi), decoded exactly as `validate` decodes the stack file."""
+    import pulumi  # the Pulumi SDK: loaded only where a program runs
     from pulumi.runtime import config as runtime_config
 
-    raw: dict[str, Any] = {}
-    prefix = f"{NAMESPACE}:"
     # Set by mocks/automation in-process, or by the language host through PULUMI_CONFIG.
     keys = set(runtime_config.CONFIG.get()) | set(runtime_config.get_config_env())
-    for key in sorted(keys):
-        if key.startswith(prefix):
-            bare = key[len(prefix):]
-            if bare.startswith("config:"):  # old-style "ns:config:key"
-                bare = bare[len("config:"):]
-            raw[bare] = _decode(pulumi.Config(NAMESPACE).get(bare))
-    azure = pulumi.Config("azure-native")
-    raw["azure-native:subscriptionId"] = azure.get("subscriptionId")
-    return parse_stack_config(raw, pulumi.get_stack(), location=azure.get("location"))
-
-
-def _decode(value: str | None) -> Any:
-    """Pulumi hands structured config to programs as JSON text."""
-    if value is None:
-        return None
-    try:
-        return json.loads(value)
-    except ValueError:
-        return value
+    texts = {key: text for key in sorted(keys) if (text := runtime_config.get_config(key)) is not None}
+    secret = frozenset(k for k in keys if runtime_config.is_config_secret(k)) | set(runtime_config.get_config_secret_keys_env())
+    return parse_stack_config(decode_delivered(texts, frozenset(secret)), pulumi.get_stack())

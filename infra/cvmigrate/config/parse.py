@@ -53,6 +53,8 @@ def parse_stack_config(raw: Mapping[str, Any], stack: str, *, today: dt.date | N
     subscription: Any = None
     for key, value in raw.items():
         ns, _, bare = key.rpartition(":")
+        ns = ns.removesuffix(":config")      # old-style "ns:config:key"
+        key = f"{ns}:{bare}" if ns else bare
         if ns in ("", NAMESPACE):
             values[bare] = value
         elif key == "azure-native:location" and location is None:

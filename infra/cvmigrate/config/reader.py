@@ -6,6 +6,13 @@ import re
 from typing import Any, Iterable, Iterator
 
 from .errors import Problems, did_you_mean
+from .stack_file import Secret
+
+# A date as Pulumi may deliver it: "2027-03-31", Go's time text of an unquoted YAML date
+# ("2027-03-31 00:00:00 +0000 UTC", "2027-03-31 23:30:00 -0500 -0500") or an ISO 8601 timestamp. The day is
+# the one written, in the timestamp's own offset.
+_DATE_TEXT = re.compile(r"(\d{4}-\d{2}-\d{2})(?:[ Tt]\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?"
+                        r"(?: ?(?:Z|z|[-+]\d{2}:?\d{2})(?: (?:UTC|[-+]\d{4}))?)?)?")
 
 _MISSING = object()
 
@@ -84,6 +91,10 @@ class Node:
         if node.value is None:
             if required:
                 node.error("is required.", f"set it{', for example ' + example if example else ''}.")
+            return default
+        if isinstance(node.value, Secret):
+            node.error("is encrypted (secure:); only alert receivers may be secrets.",
+                       "set it in plain text (pulumi config set without --secret).")
             return default
         if not isinstance(node.value, str):
             if isinstance(node.value, (int, float)) and not isinstance(node.value, bool):
@@ -175,9 +186,10 @@ class Node:
             return node.value.date()
         if isinstance(node.value, dt.date):
             return node.value
-        if isinstance(node.value, str):
+        match = _DATE_TEXT.fullmatch(node.value.strip()) if isinstance(node.value, str) else None
+        if match:
             try:
-                return dt.date.fromisoformat(node.value.strip())
+                return dt.date.fromisoformat(match[1])
             except ValueError:
                 pass
         node.error(f"{node.value!r} is not a date.", 'write it as "YYYY-MM-DD" (quoted), e.g. "2027-03-31".')
