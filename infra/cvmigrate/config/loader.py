@@ -38,10 +38,7 @@ def read_stack_file(env: str, project_dir: Path | None = None) -> dict[str, Any]
     if not path.is_file():
         raise StackFileError(f"stack file {path} not found; create it from Pulumi.dev.yaml or pass --stack <env> "
                              "for an existing Pulumi.<env>.yaml")
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise StackFileError(f"{path} cannot be read ({exc.strerror}). Fix: check the file's permissions.") from None
+    data = path.read_bytes()   # an OSError (unreadable, I/O) is mapped to one line by the CLI
     config = read_stack_bytes(data, str(path))
     return decode_delivered(delivered_config(config, str(path)))
 
