@@ -53,3 +53,9 @@ def run_stack() -> Callable[..., Graph]:
 def kusto():
     """Microsoft's Kusto language service: ``kusto.check_kql({...})``, ``kusto.result_columns({...})``."""
     return kusto_check
+
+
+@pytest.fixture(autouse=True)
+def private_cache_dir(tmp_path, monkeypatch):
+    """`status --source` caches by default in the user cache folder (platformdirs): keep each test's own."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg-cache"))

@@ -44,7 +44,8 @@ def databases() -> dict[str, dict[str, dict[str, str]]]:
     return out
 
 
-def _run(queries: Mapping[str, str], sources: Optional[Mapping[str, str]], columns: bool) -> dict:
+def _run(queries: Mapping[str, str], sources: Optional[Mapping[str, str]], columns: bool,
+         external_tables: Optional[Mapping[str, Mapping[str, Mapping[str, str]]]] = None) -> dict:
     node = shutil.which("node")
     if node is None:
         raise RuntimeError("node is not on PATH: the static KQL check needs Node 20 (run `make test`)")
@@ -55,6 +56,7 @@ def _run(queries: Mapping[str, str], sources: Optional[Mapping[str, str]], colum
         "queries": {name: {"text": text, "database": (sources or {}).get(name, "logs")}
                     for name, text in queries.items()},
         "columns": columns,
+        "externalTables": dict(external_tables or {}),
     }
     proc = subprocess.run([node, str(SCRIPT)], input=json.dumps(payload), capture_output=True, text=True,
                           cwd=ROOT, timeout=300)
@@ -63,9 +65,12 @@ def _run(queries: Mapping[str, str], sources: Optional[Mapping[str, str]], colum
     return json.loads(proc.stdout)
 
 
-def check_kql(queries: Mapping[str, str], sources: Optional[Mapping[str, str]] = None) -> dict[str, list[Diagnostic]]:
-    """Diagnostics of every query; ``sources`` maps a name to its database ("logs" unless given)."""
-    raw = _run(queries, sources, columns=False)
+def check_kql(queries: Mapping[str, str], sources: Optional[Mapping[str, str]] = None,
+              external_tables: Optional[Mapping[str, Mapping[str, Mapping[str, str]]]] = None
+              ) -> dict[str, list[Diagnostic]]:
+    """Diagnostics of every query; ``sources`` maps a name to its database ("logs" unless given);
+    ``external_tables`` adds ADX external tables: {database: {table: {column: type}}}."""
+    raw = _run(queries, sources, columns=False, external_tables=external_tables)
     return {name: [Diagnostic(**d) for d in diags] for name, diags in raw.items()}
 
 

@@ -130,6 +130,17 @@ def key_secret_name(workload: str, role: str) -> str:
     return f"{slug(workload)}-{slug(role).replace('imageanalysis', 'image-analysis')}-key"[:127]
 
 
+def archive_account_name(cfg: StackConfig) -> str | None:
+    """The archive storage account the diagnostic settings write to: the existing one's name, the configured
+    name, or the generated one when the stack creates it; None without an archive."""
+    archive = cfg.archive
+    if archive.existing_id is not None:
+        return archive.existing_id.name
+    if archive.create:
+        return archive.name or storage_account_name(cfg.names, "logs")
+    return None
+
+
 def stack_key_vault_name(cfg: StackConfig) -> str:
     """The vault holding legacy keys: configured name, the existing vault's name, or a generated one."""
     kv = cfg.key_vault

@@ -1,5 +1,6 @@
 // Static KQL check with Microsoft's Kusto language service (@kusto/language-service-next).
 // stdin:  {"databases": {"<db>": {"<Table>": {"<Column>": "<kusto scalar type>", ...}, ...}, ...},
+//          "externalTables": {"<db>": {"<Table>": {"<Column>": "<type>", ...}}} (optional: ADX external tables),
 //          "queries": {"<name>": {"text": "<KQL>", "database": "<db>"}, ...}, "columns": <bool, optional>}
 // stdout: {"<name>": [{"severity", "code", "message", "start", "length"}, ...], ...}
 //         with "columns": true instead {"<name>": [["<column>", "<kusto type>"], ...], ...}: the query's
@@ -29,17 +30,23 @@ function readStdin() {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-function globals(databases) {
+function columnsOf(table, columns) {
+  return Object.entries(columns).map(([col, type]) => {
+    const scalar = S.ScalarTypes.GetSymbol(type);
+    if (!scalar) throw new Error(`${table}.${col}: unknown Kusto type '${type}'`);
+    return new S.ColumnSymbol(col, scalar);
+  });
+}
+
+function globals(databases, externals) {
   const out = {};
+  for (const name of Object.keys(externals)) if (!databases[name]) databases[name] = {};
   for (const [dbName, tables] of Object.entries(databases)) {
-    const symbols = Object.entries(tables).map(([table, columns]) => {
-      const cols = Object.entries(columns).map(([col, type]) => {
-        const scalar = S.ScalarTypes.GetSymbol(type);
-        if (!scalar) throw new Error(`${table}.${col}: unknown Kusto type '${type}'`);
-        return new S.ColumnSymbol(col, scalar);
-      });
-      return new S.TableSymbol.$ctor4(table, cols);
-    });
+    const symbols = Object.entries(tables).map(([table, columns]) =>
+      new S.TableSymbol.$ctor4(table, columnsOf(table, columns)));
+    for (const [table, columns] of Object.entries(externals[dbName] || {})) {
+      symbols.push(new S.ExternalTableSymbol.$ctor1(table, columnsOf(table, columns)));
+    }
     const db = new S.DatabaseSymbol.$ctor1(dbName, symbols, false);
     out[dbName] = K.GlobalState.Default.WithDatabase(db);
   }
@@ -47,7 +54,7 @@ function globals(databases) {
 }
 
 const input = JSON.parse(readStdin());
-const states = globals(input.databases);
+const states = globals(input.databases, input.externalTables || {});
 const result = {};
 for (const [name, q] of Object.entries(input.queries)) {
   const gs = states[q.database];

@@ -52,3 +52,4 @@ def mixed_archive(tmp_path: Path) -> Path:
         "TotalDurationMs": 70, "Type": "AmlOnlineEndpointTrafficLog"}]), encoding="utf-8")
     (exports / "README.txt").write_text("not a log", encoding="utf-8")
     return root
+

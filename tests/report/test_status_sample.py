@@ -42,7 +42,9 @@ def test_status_on_the_sample_finds_the_regression_and_the_planted_noise(tmp_pat
     assert [n for n, w in by_name.items() if w["regression"]] == ["shelf-scanner"]
     # 5 truncated lines; 3 storage-log records (unknown category) and 2 storage RequestResponse records.
     assert report["source"]["load"]["skipped"] == {"corrupt": 5, "invalid_time": 0, "unknown_category": 3,
-                                                    "other_resource_type": 2, "other_table": 0}
+                                                    "other_resource_type": 2, "other_table": 0,
+                                                    "oversize": 0, "duplicate": 0, "future_time": 0,
+                                                    "unreadable": 0}
     # The 401 and 429 bursts land on shelf-scanner inside the last week, the 404 burst on defect-detector.
     assert {"key_mismatch_401", "throttled_429"} <= set(by_name["shelf-scanner"]["errors"])
     assert "not_found_404" in by_name["defect-detector"]["errors"]

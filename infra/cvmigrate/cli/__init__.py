@@ -37,6 +37,7 @@ FLAGS = {
     "replacement": "--replacement", "legacy_endpoint": "--legacy-endpoint", "legacy_project": "--legacy-project",
     "legacy_iteration": "--legacy-iteration", "scoring_uri": "--scoring-uri", "foundry_endpoint": "--foundry-endpoint",
     "deployment": "--deployment", "detail": "--detail",
+    "cache": "--cache", "storage_account": "--storage-account", "subscription": "--subscription",
 }
 
 

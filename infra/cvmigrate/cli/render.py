@@ -6,6 +6,8 @@ import sys
 from pathlib import Path
 
 from ..artefacts import render
+from ..artefacts.adx import render_adx
+from ..clouds import CloudError, resolve_cloud
 from ..config import load_stack_file
 from ..config.loader import stack_file_path
 from ..errors import ErrorClassesError, UserError
@@ -18,6 +20,15 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--out", required=True, metavar="DIR", help="output folder; queries go to DIR/queries/")
     p.add_argument("--error-classes", metavar="FILE", type=Path,
                    help="YAML merged over the bundled queries/error_classes.yaml (hints, status mapping)")
+    p.add_argument("--target", choices=("loganalytics", "adx"), default="loganalytics",
+                   help="adx: Azure Data Explorer external tables over the archive (DIR/adx/archive_tables.kql) and "
+                        "the library queries against them (DIR/adx/queries/)")
+    p.add_argument("--storage-account", metavar="NAME", help="adx: the archive storage account (default: the "
+                   "stack's cvmigrate:archive account)")
+    p.add_argument("--subscription", metavar="ID", help="adx: the subscription of the accounts the stack creates "
+                   "(default: azure-native:subscriptionId)")
+    p.add_argument("--cloud", metavar="NAME", help="adx: the storage endpoints' cloud (default: $AZURE_CLOUD, else "
+                   "the stack's azure-native:environment, else AzureCloud)")
     p.set_defaults(run=run)
 
 
@@ -31,6 +42,8 @@ def run(args: argparse.Namespace) -> int:
     except ErrorClassesError as exc:
         raise UserError(f"--error-classes: {exc}") from None
     queries = artefacts.queries
+    if args.target == "adx":
+        return _write_adx(args, cfg, queries)
     folder = Path(args.out) / "queries"
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -48,4 +61,23 @@ def run(args: argparse.Namespace) -> int:
           f"({len(cfg.workloads)} workload(s), {len(cfg.legacy_accounts)} legacy account(s)). "
           "Paste a .kql file into Log Analytics > Logs (inventory.kql into Resource Graph Explorer).")
     print(f"{args.stack}: wrote {workbook} (Workbooks > New > Advanced Editor > Gallery Template: paste it).")
+    return 0
+
+
+def _write_adx(args, cfg, queries) -> int:
+    try:
+        cloud = resolve_cloud(args.cloud, stack_environment=cfg.cloud)
+    except CloudError as exc:
+        raise UserError(str(exc)) from None
+    adx = render_adx(cfg, queries, cloud, storage_account=args.storage_account, subscription=args.subscription)
+    folder = Path(args.out) / "adx"
+    try:
+        (folder / "queries").mkdir(parents=True, exist_ok=True)
+        (folder / "archive_tables.kql").write_text(adx.setup, encoding="utf-8")
+        for name, text in adx.queries.items():
+            (folder / "queries" / f"{name}.kql").write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise UserError(f"cannot write to {folder}: {exc.strerror}") from None
+    print(f"{args.stack}: wrote {folder}/archive_tables.kql (run its commands in your ADX database) and "
+          f"{len(adx.queries)} queries to {folder}/queries/ (they read the archive through its functions).")
     return 0

@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
+from pathlib import Path
 
 from ..artefacts import render
 from ..compare.evidence import evidence_by_workload
@@ -14,6 +15,8 @@ from ..clouds import CloudError, resolve_cloud
 from ..config import load_stack_file, stack_file_path
 from ..errors import UserError
 from ..report.archive import open_archive
+from ..report.archive_listing import lookback_days
+from ..report.archive_store import DEFAULT_RETENTION_DAYS, default_cache_path
 from ..report.chart import write_chart
 from ..report.cutover import build_report
 from ..report.output import RENDERERS
@@ -25,8 +28,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("status", help="cutover report from a local diagnostic archive or a Log Analytics workspace")
     p.add_argument("--stack", required=True, metavar="ENV", help="stack name (reads Pulumi.<ENV>.yaml) or a path")
     src = p.add_mutually_exclusive_group()
-    src.add_argument("--source", metavar="DIR", help="downloaded archive: insights-logs-* containers and/or "
-                     ".jsonl/.json exports of AzureDiagnostics / AmlOnlineEndpointTrafficLog rows")
+    src.add_argument("--source", metavar="DIR|URL", help="the archive: a folder (insights-logs-* containers and/or "
+                     ".jsonl/.json exports of AzureDiagnostics / AmlOnlineEndpointTrafficLog rows), or read in place: "
+                     "https://<account>.blob.core.windows.net[/<container>[/<prefix>]] or az://<container>[/<prefix>]")
     src.add_argument("--workspace", metavar="ID", help="Log Analytics workspace ID (GUID) or ARM ID "
                      "(default: the stack's cvmigrate:logAnalytics.existingWorkspaceId)")
     p.add_argument("--cloud", metavar="NAME", help="AzureCloud, AzureUSGovernment or AzureChinaCloud: the Log "
@@ -34,6 +38,13 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                    "stack's azure-native:environment, else AzureCloud)")
     p.add_argument("--now", metavar="ISO_TIME", help="pin 'now' (default: the archive's last record; "
                    "the current time for a workspace)")
+    cache = p.add_mutually_exclusive_group()
+    cache.add_argument("--cache", metavar="PATH", type=Path, help="the incremental archive store (DuckDB file): a "
+                       "re-run reads only new or changed files (default: one per source in the user cache folder)")
+    cache.add_argument("--no-cache", action="store_true", help="read the whole archive into memory, keep nothing")
+    p.add_argument("--cache-retention-days", type=int, default=DEFAULT_RETENTION_DAYS, metavar="N",
+                   help="forget cached blobs older than N days before the window's end "
+                        f"(default {DEFAULT_RETENTION_DAYS})")
     p.add_argument("--format", choices=("table", "json", "markdown"), default="table")
     p.add_argument("--chart", metavar="FILE.png", help="also write the weekly legacy vs replacement chart")
     p.add_argument("--no-progress", action="store_true", help="no progress bar while loading an archive")
@@ -43,9 +54,10 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     cfg = load_stack_file(args.stack)
     now = parse_time(args.now, "--now")
-    queries = render(cfg, evidence_base=stack_file_path(args.stack).parent).queries
+    artefacts = render(cfg, evidence_base=stack_file_path(args.stack).parent)
+    queries = artefacts.queries
     if args.source:
-        results, now, source = _from_archive(args, queries, now)
+        results, now, source = _from_archive(args, cfg, artefacts.params, queries, now)
     else:
         results, now, source = _from_workspace(args, cfg, queries, now)
     evidence = evidence_by_workload(cfg, stack_file_path(args.stack).parent)
@@ -61,12 +73,25 @@ def run(args: argparse.Namespace) -> int:
     return report["exitCode"]
 
 
-def _from_archive(args, queries, now):
-    con, stats = open_archive(args.source, progress=not args.no_progress and sys.stderr.isatty())
+def _from_archive(args, cfg, params, queries, now):
+    if args.cache_retention_days < 1:
+        raise UserError(f"--cache-retention-days {args.cache_retention_days}: must be at least 1")
+    cache = None if args.no_cache else (args.cache or default_cache_path(args.source))
+    con, stats = open_archive(args.source, lookback_days=lookback_days(params), now=now, cache=cache,
+                              cloud=_cloud(args, cfg), retention_days=args.cache_retention_days,
+                              progress=not args.no_progress and sys.stderr.isatty())
+    if stats.cached_files:
+        print(f"archive: {stats.ingested_files} new or changed file(s) read, {stats.cached_files} from the cache "
+              f"{cache}", file=sys.stderr)
     if now is None:
         now = stats.last.replace(tzinfo=dt.timezone.utc)
     results = run_local(con, queries, now)
-    return results, now, {"kind": "archive", "location": str(args.source), "load": stats.as_dict()}
+    if not stats.complete:
+        # For the verdict (report.cutover): the load was incomplete; source.load.problems names the files.
+        results.problems["archive"] = (f"{len(stats.problems)} file(s) or folder(s) could not be read "
+                                       "(source.load.problems lists them)")
+    location = str(args.source).split("?", 1)[0]          # never a SAS
+    return results, now, {"kind": "archive", "location": location, "load": stats.as_dict()}
 
 
 def _from_workspace(args, cfg, queries, now):

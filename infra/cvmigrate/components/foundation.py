@@ -79,7 +79,7 @@ class Foundation(pulumi.ComponentResource):
         if cfg.archive.create:
             archive = storage.StorageAccount(
                 "archive",
-                account_name=cfg.archive.name or naming.storage_account_name(cfg.names, "logs"),
+                account_name=naming.archive_account_name(cfg),
                 resource_group_name=self.resource_group_name,
                 location=cfg.location,
                 kind=storage.Kind.STORAGE_V2,

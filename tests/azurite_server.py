@@ -1,5 +1,5 @@
 """Azurite (the Azure Storage emulator from npm, pinned in package.json): its blob service on a free loopback
-port with a temporary workspace, for the upload and uploaded-layout tests."""
+port with a temporary workspace, for the export upload, uploaded-layout and blob-source tests."""
 from __future__ import annotations
 
 import contextlib
@@ -12,7 +12,7 @@ from typing import Iterator
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[1]
 AZURITE_BLOB = REPO / "node_modules" / "azurite" / "dist" / "src" / "blob" / "main.js"
 ACCOUNT = "devstoreaccount1"
 # Azurite's published, well-known development key (not a secret).
@@ -60,3 +60,9 @@ def credential():
     from azure.core.credentials import AzureNamedKeyCredential
 
     return AzureNamedKeyCredential(ACCOUNT, ACCOUNT_KEY)
+
+
+def connection_string(account_url: str) -> str:
+    """The emulator's connection string for ``http://127.0.0.1:<port>/devstoreaccount1``."""
+    return (f"DefaultEndpointsProtocol=http;AccountName={ACCOUNT};AccountKey={ACCOUNT_KEY};"
+            f"BlobEndpoint={account_url};")

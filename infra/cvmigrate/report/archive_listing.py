@@ -1,0 +1,419 @@
+"""Where an archive lives and which of its files a report reads: a local folder, or a blob container read in place
+(``https://<account>.blob.<storage suffix>/<container>[/<prefix>]`` or ``az://<container>/<prefix>``, through
+adlfs). Only the ``y=/m=/d=`` folders of the time window are listed; what cannot be listed is a
+:class:`Problem`, never silently dropped.
+
+Blob names follow the diagnostic-settings layout (learn.microsoft.com/azure/azure-monitor/essentials/
+resource-logs, "Send to Azure Storage")::
+
+    insights-logs-<category>/resourceId=/SUBSCRIPTIONS/<sub>/.../<name>/y=YYYY/m=MM/d=DD/h=HH/m=00/PT1H.json
+
+Blob hours are receive times and records may be up to 48 h older than their blob, so the window is widened by
+:data:`MARGIN_DAYS` on both sides.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import stat
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Optional
+from urllib.parse import urlsplit
+
+from ..clouds import Cloud, clouds
+from ..errors import ArchiveError
+
+RAW_CONTAINER_PREFIX = "insights-logs-"
+EXPORT_SUFFIXES = (".jsonl", ".ndjson", ".json")
+MARGIN_DAYS = 2
+LIST_THREADS = 16
+_Y, _M, _D = re.compile(r"y=(\d{4})"), re.compile(r"m=(\d{2})"), re.compile(r"d=(\d{2})")
+_HOUR = re.compile(r"/y=(\d{4})/m=(\d{2})/d=(\d{2})/h=(\d{2})/")
+_RESOURCE = re.compile(r"resourceId=(/SUBSCRIPTIONS/.+?)/y=\d{4}/", re.IGNORECASE)
+_LOOPBACK = ("127.0.0.1", "localhost")
+
+
+class ListingError(ArchiveError):
+    """The source cannot be used at all (bad location, no credentials, container not found)."""
+
+    def __init__(self, message: str):
+        super().__init__(message, field="source")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One file of the archive: ``path`` is what DuckDB reads (an absolute path, or ``abfs://container/blob``:
+    DuckDB names files of a registered fsspec filesystem by its first protocol)."""
+    path: str
+    size: int
+    version: str                 # blob ETag, or a local file's mtime in ns
+    kind: str                    # "raw" (diagnostic-settings blob) or "export" (Log Analytics rows)
+    hour: Optional[dt.datetime]  # the blob's y/m/d/h (receive hour), naive UTC; None for exports
+    resource: Optional[str]      # upper-case resource ID from the path
+    origin: Optional[str] = None  # a blob downloaded to ``path``: the blob's own path
+
+    def as_origin(self) -> "Entry":
+        """This entry as listed (a downloaded blob under its blob path)."""
+        return Entry(self.origin, self.size, self.version, self.kind, self.hour, self.resource) if self.origin \
+            else self
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A file or folder that could not be read: counted per reason and listed in the report."""
+    path: str
+    reason: str                  # unreadable | symlink_loop | oversize | corrupt_file
+    detail: str
+    resource: Optional[str] = None
+
+
+@dataclass(frozen=True)
+class Window:
+    """Calendar days (UTC) whose ``d=`` folders are listed, inclusive."""
+    first: dt.date
+    last: dt.date
+
+    def holds(self, day: dt.date) -> bool:
+        return self.first <= day <= self.last
+
+    @classmethod
+    def ending(cls, end: dt.datetime, lookback_days: int) -> "Window":
+        last = end.date() + dt.timedelta(days=MARGIN_DAYS)
+        return cls(end.date() - dt.timedelta(days=lookback_days + MARGIN_DAYS), last)
+
+
+def newest_day(days: list[dt.date], lookback_days: int) -> Optional[dt.date]:
+    """The archive's newest day folder, ignoring folders detached from the rest by more than the lookback (a
+    partition dated 2099 must not become "now")."""
+    ordered = sorted(days)
+    while len(ordered) > 1 and (ordered[-1] - ordered[-2]).days > lookback_days:
+        ordered.pop()
+    return ordered[-1] if ordered else None
+
+
+def lookback_days(params: dict[str, Any]) -> int:
+    """How many days before "now" the report's queries read, from the render parameters (every ``*Days``,
+    ``*Weeks`` (+1 for the partial week) and ``*Hours`` lookback in ``windows`` and ``thresholds``, and the
+    decommission lookback): the archive lists no day folder older than that."""
+    days = [int(params.get("decommission_lookback_days") or 0)]
+    for section in ("windows", "thresholds"):
+        for key, value in (params.get(section) or {}).items():
+            if key.endswith("Days"):
+                days.append(int(value))
+            elif key.endswith("Weeks"):
+                days.append(7 * (int(value) + 1))
+            elif key.endswith("Hours"):
+                days.append(-(-int(value) // 24))
+    return max(days) + 1
+
+
+@dataclass
+class Listing:
+    location: str                                  # shown to the user: never carries a SAS
+    entries: list[Entry] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    ignored: int = 0                               # files that are not JSON
+    days: set = field(default_factory=set)          # every d= folder's date seen (before the window applies)
+
+
+def resource_of(path: str) -> Optional[str]:
+    match = _RESOURCE.search(path)
+    return match.group(1).rstrip("/").upper() if match else None
+
+
+def _hour_of(path: str) -> Optional[dt.datetime]:
+    match = _HOUR.search(path)
+    if not match:
+        return None
+    try:
+        return dt.datetime(*(int(g) for g in match.groups()))
+    except ValueError:
+        return None
+
+
+def classify(path: str) -> Optional[str]:
+    """"raw", "export" or None (not an archive file) from the name alone."""
+    name = path.lower()
+    if name.endswith(".gz"):
+        name = name[:-3]
+    if not name.endswith(EXPORT_SUFFIXES):
+        return None
+    segments = path.split("/")
+    if name.endswith(".json") and (any(s.lower().startswith(RAW_CONTAINER_PREFIX) for s in segments)
+                                   or any(s.startswith("resourceId=") for s in segments)):
+        return "raw"
+    return "export"
+
+
+def _entry(path: str, size: int, version: str) -> Optional[Entry]:
+    kind = classify(path)
+    if kind is None:
+        return None
+    return Entry(path, size, version, kind, _hour_of(path) if kind == "raw" else None, resource_of(path))
+
+
+def _day_of(segments: list[str]) -> Optional[tuple[str, Optional[dt.date]]]:
+    """("y"|"m"|"d", date-so-far) when ``segments`` ends in a partition folder, else None."""
+    y = m = None
+    for i, seg in enumerate(segments):
+        if _Y.fullmatch(seg):
+            y, m = int(seg[2:]), None
+            if i == len(segments) - 1:
+                return "y", None
+        elif y is not None and m is None and _M.fullmatch(seg):
+            m = int(seg[2:])
+            if i == len(segments) - 1:
+                return "m", None
+        elif y is not None and m is not None and _D.fullmatch(seg) and i == len(segments) - 1:
+            try:
+                return "d", dt.date(y, m, int(seg[2:]))
+            except ValueError:
+                return "d", None
+    return None
+
+
+def _outside(segments: list[str], window: Optional[Window]) -> bool:
+    """True when a y= or m= folder lies wholly outside the window (pruned without listing)."""
+    if window is None:
+        return False
+    y = m = None
+    for seg in segments:
+        if _Y.fullmatch(seg):
+            y, m = int(seg[2:]), None
+        elif y is not None and m is None and _M.fullmatch(seg):
+            m = int(seg[2:])
+    if y is None:
+        return False
+    if m is None:
+        return not (window.first.year <= y <= window.last.year)
+    return not ((window.first.year, window.first.month) <= (y, m) <= (window.last.year, window.last.month))
+
+
+# -- local folders ---------------------------------------------------------------------------------
+
+def list_local(root: str, window_for: Any, prune: Optional[Window] = None) -> Listing:
+    """Walk ``root`` (following symbolic links, detecting loops). ``window_for(days)`` gives the Window
+    once the d= folders are known (or None: read everything); y=/m= folders outside ``prune`` (known
+    up front when --now is pinned) are not even listed."""
+    top = os.path.abspath(os.path.expanduser(root))
+    listing = Listing(location=top)
+    if not os.path.exists(top):
+        raise ListingError(f"{root}: no such file or folder")
+    if os.path.isfile(top):
+        st = os.stat(top)
+        entry = _entry(top, st.st_size, str(st.st_mtime_ns))
+        if entry is None:
+            listing.ignored += 1
+        else:
+            listing.entries.append(entry)
+        return listing
+    days: list[tuple[str, dt.date, tuple]] = []
+    _walk_local(top, [os.path.basename(top)], listing, days, {_inode(top)}, stop_at_days=True, prune=prune)
+    window = window_for(sorted(listing.days))
+    for path, day, ancestors in days:
+        if window is None or window.holds(day):
+            _walk_local(path, path.split(os.sep), listing, [], set(ancestors), stop_at_days=False)
+    listing.entries.sort(key=lambda e: e.path)
+    return listing
+
+
+def _inode(path: str) -> tuple[int, int]:
+    st = os.stat(path)
+    return st.st_dev, st.st_ino
+
+
+def _walk_local(path: str, segments: list[str], listing: Listing, days: list, ancestors: set,
+                stop_at_days: bool, prune: Optional[Window] = None) -> None:
+    try:
+        with os.scandir(path) as it:
+            children = sorted(it, key=lambda e: e.name)
+    except OSError as exc:
+        listing.problems.append(Problem(path, "unreadable", exc.strerror or type(exc).__name__, resource_of(path)))
+        return
+    for child in children:
+        try:
+            st = os.stat(child.path)          # follows links
+        except OSError as exc:
+            listing.problems.append(Problem(child.path, "unreadable", exc.strerror or "broken link",
+                                            resource_of(child.path)))
+            continue
+        if stat.S_ISDIR(st.st_mode):
+            key = (st.st_dev, st.st_ino)
+            if key in ancestors:
+                listing.problems.append(Problem(child.path, "symlink_loop", "links back to a folder above it",
+                                                resource_of(child.path)))
+                continue
+            segs = [*segments, child.name]
+            part = _day_of(segs)
+            if part and part[0] in ("y", "m") and _outside(segs, prune):
+                continue
+            if stop_at_days and part and part[0] == "d":
+                if part[1] is not None:
+                    listing.days.add(part[1])
+                    days.append((child.path, part[1], frozenset(ancestors | {key})))
+                continue
+            _walk_local(child.path, segs, listing, days, ancestors | {key}, stop_at_days, prune)
+        elif stat.S_ISREG(st.st_mode):
+            entry = _entry(child.path.replace(os.sep, "/"), st.st_size, str(st.st_mtime_ns))
+            if entry is None:
+                listing.ignored += 1
+            else:
+                listing.entries.append(entry)
+
+
+# -- blob containers -------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class BlobLocation:
+    account: Optional[str]          # None: from the connection string
+    container: str
+    prefix: str
+    sas: Optional[str]              # query string of the URL (never shown)
+    endpoint: Optional[str]         # emulator / path-style account URL, e.g. http://127.0.0.1:10000/devstoreaccount1
+
+    @property
+    def shown(self) -> str:
+        base = self.endpoint or (f"az://{self.account}" if self.account else "az:/")
+        return "/".join(p for p in (base, self.container, self.prefix) if p)
+
+
+def is_blob_source(text: str) -> bool:
+    return text.startswith(("az://", "abfs://", "https://", "http://"))
+
+
+def parse_blob_source(text: str, cloud: Cloud) -> BlobLocation:
+    """``https://<account>.blob.<suffix>/<container>[/<prefix>][?<SAS>]``, ``az://<container>[/<prefix>]``, or a
+    path-style emulator URL on a loopback host. Errors never repeat the query string (a SAS)."""
+    parts = urlsplit(text)
+    shown = text.split("?", 1)[0]
+    segments = [s for s in parts.path.split("/") if s]
+    if parts.scheme in ("az", "abfs"):
+        segments = [parts.netloc, *segments] if parts.netloc else segments
+        if not segments:
+            raise ListingError(f"{shown}: name a container, e.g. az://insights-logs-requestresponse")
+        return BlobLocation(None, segments[0], "/".join(segments[1:]), None, None)
+    host = (parts.hostname or "").lower()
+    if parts.scheme == "http" and host not in _LOOPBACK:
+        raise ListingError(f"{shown}: use https:// (plain http only for a local storage emulator)")
+    if host in _LOOPBACK:
+        if not segments:
+            raise ListingError(f"{shown}: an emulator URL is http://127.0.0.1:<port>/<account>/<container>")
+        endpoint = f"{parts.scheme}://{parts.netloc}/{segments[0]}"
+        return BlobLocation(segments[0], "/".join(segments[1:2]), "/".join(segments[2:]), parts.query or None,
+                            endpoint)
+    suffix = f".blob.{cloud.storage_suffix}"
+    if not host.endswith(suffix):
+        other = next((c.name for c in clouds().values() if host.endswith(f".blob.{c.storage_suffix}")), None)
+        hint = f"; it is an {other} endpoint: select cloud {other}" if other else ""
+        raise ListingError(f"{shown}: not a blob endpoint of {cloud.name} (<account>{suffix}){hint}")
+    return BlobLocation(host[: -len(suffix)], "/".join(segments[:1]), "/".join(segments[1:]), parts.query or None,
+                        None)
+
+
+def open_blob_filesystem(loc: BlobLocation, cloud: Cloud, environ: Optional[dict] = None) -> Any:
+    """adlfs AzureBlobFileSystem: a SAS in the URL, else $AZURE_STORAGE_CONNECTION_STRING, else
+    $AZURE_STORAGE_SAS_TOKEN, else DefaultAzureCredential at the cloud's authority."""
+    from adlfs import AzureBlobFileSystem  # heavy SDK: only for blob sources
+
+    env = os.environ if environ is None else environ
+    conn = env.get("AZURE_STORAGE_CONNECTION_STRING", "").strip()
+    common = {"skip_instance_cache": True}
+    if loc.endpoint and not conn:
+        raise ListingError(f"{loc.shown}: an emulator URL needs AZURE_STORAGE_CONNECTION_STRING")
+    if loc.sas:
+        return AzureBlobFileSystem(account_name=loc.account, sas_token=loc.sas,
+                                   account_host=cloud.blob_host(loc.account), **common)
+    if conn:
+        return AzureBlobFileSystem(connection_string=conn, **common)
+    account = loc.account or env.get("AZURE_STORAGE_ACCOUNT_NAME", "").strip()
+    if not account:
+        raise ListingError(f"{loc.shown}: az:// names no account; set AZURE_STORAGE_ACCOUNT_NAME or "
+                           "AZURE_STORAGE_CONNECTION_STRING, or pass https://<account>.blob."
+                           f"{cloud.storage_suffix}/<container>")
+    sas = env.get("AZURE_STORAGE_SAS_TOKEN", "").strip()
+    if sas:
+        return AzureBlobFileSystem(account_name=account, sas_token=sas, account_host=cloud.blob_host(account),
+                                   **common)
+    return AzureBlobFileSystem(account_name=account, account_host=cloud.blob_host(account),
+                               credential=cloud.async_credential(), **common)
+
+
+def list_blobs(fs: Any, loc: BlobLocation, window_for: Any, prune: Optional[Window] = None) -> Listing:
+    """List the container under the prefix (no container: every ``insights-logs-*`` container of the account):
+    folders with ``ls`` down to the ``d=`` level, then one flat ``find`` per day of the window (in parallel)."""
+    listing = Listing(location=loc.shown)
+    root = f"{loc.container}/{loc.prefix}".strip("/")
+    days: list[tuple[str, dt.date]] = []
+    try:
+        top = fs.ls(root, detail=True)
+        if not root:
+            top = [c for c in top if c["name"].strip("/").lower().startswith(RAW_CONTAINER_PREFIX)]
+    except FileNotFoundError:
+        raise ListingError(f"{listing.location}: no such container or prefix") from None
+    except Exception as exc:  # noqa: BLE001 - authorisation, network, bad credentials
+        raise ListingError(f"{listing.location}: cannot list ({short_error(exc)})") from None
+    _walk_blobs(fs, root, top, listing, days, prune)
+    window = window_for(sorted(listing.days))
+    wanted = [path for path, day in days if window is None or window.holds(day)]
+
+    def find(path: str) -> tuple[str, Any]:
+        try:
+            return path, fs.find(path, detail=True)
+        except Exception as exc:  # noqa: BLE001 - any SDK/network failure makes the day unreadable
+            return path, exc
+
+    with ThreadPoolExecutor(max_workers=LIST_THREADS) as pool:
+        for path, found in pool.map(find, wanted):
+            if isinstance(found, Exception):
+                listing.problems.append(Problem(f"abfs://{path}", "unreadable", short_error(found), resource_of(path)))
+                continue
+            _add_blobs(listing, found.values())
+    listing.entries.sort(key=lambda e: e.path)
+    return listing
+
+
+def _walk_blobs(fs: Any, path: str, children: list[dict], listing: Listing, days: list,
+                prune: Optional[Window]) -> None:
+    files = []
+    for child in children:
+        name = child["name"].rstrip("/")
+        if child.get("type") == "directory":
+            segs = name.split("/")
+            part = _day_of(segs)
+            if part and part[0] in ("y", "m") and _outside(segs, prune):
+                continue
+            if part and part[0] == "d":
+                if part[1] is not None:
+                    listing.days.add(part[1])
+                    days.append((name, part[1]))
+                continue
+            try:
+                below = fs.ls(name, detail=True)
+            except FileNotFoundError:
+                continue
+            except Exception as exc:  # noqa: BLE001 - authorisation, network: the folder is unreadable
+                listing.problems.append(Problem(f"abfs://{name}", "unreadable", short_error(exc), resource_of(name)))
+                continue
+            _walk_blobs(fs, name, below, listing, days, prune)
+        else:
+            files.append(child)
+    _add_blobs(listing, files)
+
+
+def _add_blobs(listing: Listing, blobs: Iterable[dict]) -> None:
+    for blob in blobs:
+        if blob.get("type") == "directory":
+            continue
+        version = str(blob.get("etag") or blob.get("last_modified") or "")
+        entry = _entry(f"abfs://{blob['name']}", int(blob.get("size") or 0), version)
+        if entry is None:
+            listing.ignored += 1
+        else:
+            listing.entries.append(entry)
+
+
+def short_error(exc: Exception) -> str:
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return re.sub(r"(sig|se|sp|sv|sr|st|skoid|sktid|AccountKey)=[^&;\s]+", r"\1=***", text)[:200]

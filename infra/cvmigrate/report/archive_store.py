@@ -1,0 +1,212 @@
+"""The archive store: a DuckDB database (attached as ``store``) of what was ingested (per file: path, size,
+ETag or mtime) and its rows, so a daily report ingests only new or changed blobs. Without ``--cache`` the same
+store lives in memory, so a cached, a local and a blob run go through one code path and give the same report
+for the same data.
+
+Per run the report tables (AzureDiagnostics, AmlOnlineEndpointTrafficLog, in memory) are built from the
+rows of the files listed this time, after two hygiene steps (issue #12 item 7):
+
+- **future-dated** records are excluded and counted (``future_time``): later than ``--now`` when pinned; else
+  later than their blob's hour + 1 h + :data:`FUTURE_TOLERANCE` (a blob's hour is when Azure received the
+  record), or, for Log Analytics exports, later than the current time (or the newest blob hour, if later) + 1 h
+  + the tolerance. They never move "now".
+- **duplicates** (the same record delivered twice: storage export is at-least-once and append blobs are re-read)
+  are removed and counted (``duplicate``): records are identical when every field is (a 64-bit hash of them).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Optional
+
+import duckdb
+import duckdb_kql
+from platformdirs import user_cache_dir
+
+from ..errors import ArchiveError
+from .archive_listing import Entry, Listing, Problem
+from .duck import DUCK_TYPES, create_tables, table_schemas
+
+STORE_VERSION = "1"                  # bump when the ingested columns or rules change: the cache is rebuilt
+FUTURE_TOLERANCE = dt.timedelta(days=1)
+DEFAULT_RETENTION_DAYS = 400
+SKIP_REASONS = ("corrupt", "invalid_time", "unknown_category", "other_resource_type", "other_table", "oversize",
+                "duplicate", "future_time", "unreadable")
+TABLES = {"AzureDiagnostics": "store.cvm_diag", "AmlOnlineEndpointTrafficLog": "store.cvm_aml"}
+PROBLEMS_LISTED = 50                 # files named in the report; every one is counted
+
+
+class StoreError(ArchiveError):
+    """The cache database cannot be used (locked by another run, corrupt, not writable)."""
+
+    def __init__(self, message: str):
+        super().__init__(message, field="cache")
+
+
+@dataclass
+class LoadStats:
+    files: int = 0
+    rows: Counter = field(default_factory=Counter)        # table -> rows loaded
+    skipped: Counter = field(default_factory=Counter)     # reason -> records (unreadable: files/folders)
+    ignored_files: int = 0
+    ingested_files: int = 0                               # read this run (the rest came from the cache)
+    cached_files: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    first: Any = None                                     # earliest / latest TimeGenerated loaded (naive UTC)
+    last: Any = None
+
+    @property
+    def loaded(self) -> int:
+        return sum(self.rows.values())
+
+    @property
+    def complete(self) -> bool:
+        """False when any file or folder could not be read: the report must say ``incomplete``."""
+        return not self.problems
+
+    def unreadable_by_resource(self) -> dict[Optional[str], int]:
+        """Unreadable files/folders per upper-case resource ID (None: above any resource, e.g. a container)."""
+        return dict(Counter(p.resource for p in self.problems))
+
+    def as_dict(self) -> dict[str, Any]:
+        reasons = Counter(p.reason for p in self.problems)
+        return {
+            "files": self.files,
+            "ignoredFiles": self.ignored_files,
+            "complete": self.complete,
+            "rowsLoaded": {k: self.rows.get(k, 0) for k in TABLES},
+            "skipped": {reason: self.skipped.get(reason, 0) for reason in SKIP_REASONS},
+            "problems": {"byReason": dict(sorted(reasons.items())), "listed": [
+                {"path": p.path, "reason": p.reason, "detail": p.detail, "resourceId": p.resource}
+                for p in self.problems[:PROBLEMS_LISTED]]},
+        }
+
+
+def default_cache_path(source: str | Path) -> Path:
+    """One store per source in the user's cache folder (platformdirs), named after the source's location."""
+    text = str(source).split("?", 1)[0]
+    if "://" not in text:
+        text = os.path.abspath(os.path.expanduser(text))
+    digest = hashlib.sha256(text.encode()).hexdigest()[:16]
+    return Path(user_cache_dir("cvmigrate")) / f"archive-{digest}.duckdb"
+
+
+def open_store(path: Optional[Path]) -> Any:
+    """A DuckDB connection on the cache file (created with its folder), or in memory for ``None``."""
+    database = ":memory:"
+    if path is not None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"{path}: cannot create its folder ({exc.strerror})") from None
+        database = str(path)
+    con = duckdb_kql.connect(":memory:")          # the report tables: main, in memory
+    try:
+        con.execute(f"ATTACH {_quote(database)} AS store")
+    except duckdb.IOException as exc:
+        if "lock" in str(exc).lower():
+            raise StoreError(f"{path}: in use by another cvmigrate run; wait for it, or run without the cache") \
+                from None
+        raise StoreError(f"{path}: cannot open ({_first_line(exc)}); delete it, or run without the cache") from None
+    except duckdb.Error as exc:
+        raise StoreError(f"{path}: not a usable cache ({_first_line(exc)}); delete it, or run without the cache") \
+            from None
+    _schema(con)
+    return con
+
+
+def _quote(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _first_line(exc: Exception) -> str:
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]
+
+
+def _schema(con: Any) -> None:
+    con.execute("CREATE TABLE IF NOT EXISTS store.cvm_meta (key VARCHAR, value VARCHAR)")
+    have = con.execute("SELECT value FROM store.cvm_meta WHERE key = 'version'").fetchall()
+    if have and have[0][0] != STORE_VERSION:
+        for table in ("store.cvm_files", "store.cvm_skips", *TABLES.values()):
+            con.execute(f"DROP TABLE IF EXISTS {table}")
+    con.execute("DELETE FROM store.cvm_meta WHERE key = 'version'")
+    con.execute("INSERT INTO store.cvm_meta VALUES ('version', ?)", [STORE_VERSION])
+    con.execute("CREATE TABLE IF NOT EXISTS store.cvm_files (path VARCHAR, size BIGINT, version VARCHAR, kind VARCHAR, "
+                "hour TIMESTAMP, resource VARCHAR)")
+    con.execute("CREATE TABLE IF NOT EXISTS store.cvm_skips (path VARCHAR, reason VARCHAR, n BIGINT)")
+    schemas = table_schemas()
+    for name, store in TABLES.items():
+        columns = ", ".join(f'"{c}" {DUCK_TYPES[k]}' for c, k in schemas[name].items())
+        con.execute(f'CREATE TABLE IF NOT EXISTS {store} (_file VARCHAR, _rh UBIGINT, {columns})')
+
+
+def sync(con: Any, listing: Listing, retention_start: Optional[dt.datetime]) -> list[Entry]:
+    """Record this run's listing (TEMP cvm_listed), forget files changed since they were ingested and raw
+    blobs older than ``retention_start``; return the entries to ingest (new or changed)."""
+    entries = listing.entries
+    con.execute("CREATE OR REPLACE TEMP TABLE cvm_listed AS SELECT * FROM (SELECT unnest($1) AS path, "
+                "unnest($2)::BIGINT AS size, unnest($3) AS version) ",
+                [[e.path for e in entries], [e.size for e in entries], [e.version for e in entries]])
+    con.execute("""CREATE OR REPLACE TEMP TABLE cvm_stale AS
+        SELECT f.path FROM store.cvm_files f JOIN cvm_listed l USING (path)
+        WHERE f.size <> l.size OR f.version <> l.version""")
+    if retention_start is not None:
+        con.execute("INSERT INTO cvm_stale SELECT path FROM store.cvm_files WHERE hour < ?", [retention_start])
+    if con.execute("SELECT count(*) FROM cvm_stale").fetchall()[0][0]:
+        con.execute("BEGIN")
+        for table in ("store.cvm_files", "store.cvm_skips"):
+            con.execute(f"DELETE FROM {table} WHERE path IN (SELECT path FROM cvm_stale)")
+        for table in TABLES.values():
+            con.execute(f"DELETE FROM {table} WHERE _file IN (SELECT path FROM cvm_stale)")
+        con.execute("COMMIT")
+    have = {row[0] for row in con.execute(
+        "SELECT path FROM cvm_listed l WHERE EXISTS "
+        "(SELECT 1 FROM store.cvm_files f WHERE f.path = l.path)").fetchall()}
+    return [e for e in entries if e.path not in have]
+
+
+def record_files(con: Any, entries: list[Entry]) -> None:
+    con.execute("INSERT INTO store.cvm_files SELECT * FROM (SELECT unnest($1) AS path, unnest($2)::BIGINT AS size, "
+                "unnest($3) AS version, unnest($4) AS kind, unnest($5)::TIMESTAMP AS hour, unnest($6) AS resource)",
+                [[e.path for e in entries], [e.size for e in entries], [e.version for e in entries],
+                 [e.kind for e in entries], [e.hour for e in entries], [e.resource for e in entries]])
+
+
+def build(con: Any, now: Optional[dt.datetime], wall_clock: dt.datetime) -> LoadStats:
+    """Create the report tables (TEMP) from the listed files' rows; count future-dated and duplicate records."""
+    pinned = now.astimezone(dt.timezone.utc).replace(tzinfo=None) if now is not None else None
+    con.execute("CREATE OR REPLACE TEMP TABLE cvm_use AS SELECT f.path AS _file, f.hour FROM store.cvm_files f "
+                "JOIN cvm_listed USING (path)")
+    newest_blob = con.execute("SELECT max(hour) FROM cvm_use").fetchall()[0][0]
+    export_limit = max(filter(None, (wall_clock.astimezone(dt.timezone.utc).replace(tzinfo=None), newest_blob))) \
+        + dt.timedelta(hours=1) + FUTURE_TOLERANCE
+    future = ("d.TimeGenerated > $now" if pinned is not None else
+              "d.TimeGenerated > coalesce(u.hour + INTERVAL 1 HOUR + $tol, $export_limit)")
+    params = {"now": pinned} if pinned is not None else {"tol": FUTURE_TOLERANCE, "export_limit": export_limit}
+    stats = LoadStats()
+    create_tables(con)
+    for name, store in TABLES.items():
+        schema = table_schemas()[name]
+        cols = ", ".join(f'"{c}"' for c in schema)
+        con.execute(f"""CREATE OR REPLACE TEMP TABLE cvm_rows AS
+            SELECT d.*, ({future}) AS _future FROM {store} d JOIN cvm_use u USING (_file)""", params)
+        total, futures = con.execute("SELECT count(*), count(*) FILTER (_future) FROM cvm_rows").fetchall()[0]
+        con.execute(f'DELETE FROM "{name}"')
+        con.execute(f'INSERT INTO "{name}" SELECT DISTINCT ON (_rh) {cols} FROM cvm_rows WHERE NOT _future '
+                    f'ORDER BY _rh')
+        kept = con.execute(f'SELECT count(*) FROM "{name}"').fetchall()[0][0]
+        stats.rows[name] = kept
+        stats.skipped["future_time"] += futures
+        stats.skipped["duplicate"] += total - futures - kept
+        con.execute("DROP TABLE cvm_rows")
+    for reason, n in con.execute("SELECT reason, sum(n) FROM store.cvm_skips JOIN cvm_use ON path = _file "
+                                 "GROUP BY reason").fetchall():
+        stats.skipped[reason] += int(n)
+    stats.first, stats.last = con.execute(
+        'SELECT min(t), max(t) FROM (SELECT TimeGenerated AS t FROM "AzureDiagnostics" '
+        'UNION ALL SELECT TimeGenerated FROM "AmlOnlineEndpointTrafficLog")').fetchall()[0]
+    return stats
