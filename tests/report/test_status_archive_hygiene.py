@@ -79,7 +79,7 @@ def test_unreadable_files_and_symlink_loops_are_counted_listed_and_make_the_load
     assert source["load"]["complete"] is False and source["partial"] is True
     assert source["load"]["problems"]["byReason"] == {"symlink_loop": 1, "unreadable": 1}
     assert [p["resourceId"] for p in source["load"]["problems"]["listed"]] == [PRED, beta]
-    assert {p["query"] for p in source["problems"]} == {"archive"}
+    assert "archive" in {p["query"] for p in source["problems"]}
 
 
 def test_an_unreadable_folder_is_a_problem_not_a_silent_skip(tmp_path, monkeypatch):
