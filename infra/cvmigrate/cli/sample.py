@@ -22,12 +22,17 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(run=run)
 
 
+MAX_DAYS = 730
+MAX_RECORDS = 50_000_000
+
+
 def run(args: argparse.Namespace) -> int:
     cfg = load_stack_file(args.stack)
-    if args.days < 1:
-        raise UserError("--days must be at least 1")
-    if args.records is not None and args.records < 1:
-        raise UserError("--records must be at least 1")
+    if not 1 <= args.days <= MAX_DAYS:
+        raise UserError(f"--days {args.days} is out of range. Fix: give 1 to {MAX_DAYS} days (Log Analytics keeps "
+                        "at most 2 years interactively)")
+    if args.records is not None and not 1 <= args.records <= MAX_RECORDS:
+        raise UserError(f"--records {args.records} is out of range. Fix: give 1 to {MAX_RECORDS:,}")
     end = parse_time(args.end, "--end") or dt.datetime.now(dt.timezone.utc).replace(hour=0, minute=0, second=0, microsecond=0)
     try:
         summary = write_sample(cfg, args.out, days=args.days, seed=args.seed, end=end, records=args.records)
