@@ -52,5 +52,6 @@ def test_status_on_the_sample_finds_the_regression_and_the_planted_noise(tmp_pat
 
 
 def test_sample_rejects_bad_days(tmp_path, capsys):
-    assert main(["sample", "--stack", str(DEMO), "--out", str(tmp_path), "--days", "0"]) == 2
-    assert "--days must be at least 1" in capsys.readouterr().err
+    for days in ("0", "731", "99999999999999999999"):
+        assert main(["sample", "--stack", str(DEMO), "--out", str(tmp_path), "--days", days]) == 2
+        assert f"--days {days} is out of range. Fix: give 1 to 730 days" in capsys.readouterr().err
