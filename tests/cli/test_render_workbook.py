@@ -6,8 +6,8 @@ from pathlib import Path
 
 from cvmigrate.cli import main
 from cvmigrate.config import load_stack_file
-from cvmigrate.artefacts import render_all
-from cvmigrate.artefacts.workbook import query_items, render_workbook_json
+from cvmigrate.artefacts import render
+from cvmigrate.artefacts.workbook import query_items
 
 ROOT = Path(__file__).resolve().parents[2]
 DEV = str(ROOT / "Pulumi.dev.yaml")
@@ -17,7 +17,7 @@ def test_render_writes_the_deployed_workbook_json(tmp_path, capsys):
     assert main(["render", "--stack", DEV, "--out", str(tmp_path)]) == 0
     written = (tmp_path / "workbook.json").read_text()
     cfg = load_stack_file(DEV)
-    assert written == render_workbook_json(cfg, render_all(cfg))
+    assert written == render(cfg).workbook_json   # what the Pulumi program deploys
     doc = json.loads(written)
     legacy = (tmp_path / "queries" / "legacy_traffic.kql").read_text().rstrip("\n")
     assert any(item["content"]["query"].startswith(legacy) for item in query_items(doc))

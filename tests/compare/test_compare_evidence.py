@@ -90,3 +90,15 @@ def test_status_shows_each_workloads_comparison(tmp_path, reports, capsys):
     table = capsys.readouterr().out
     row = next(line for line in table.splitlines() if line.startswith("defect-detector"))
     assert "Compared" in table and row.endswith("pass")
+
+
+def test_workbook_shows_each_workloads_comparison(tmp_path, reports, capsys):
+    stack = demo_stack(tmp_path, "pass/compare.json")
+    assert main(["render", "--stack", str(stack), "--out", str(tmp_path / "r")]) == 0
+    doc = json.loads((tmp_path / "r" / "workbook.json").read_text())
+    cutover = next(i for i in doc["items"] if i["name"] == "group - cutover")["content"]["items"]
+    text = next(i["content"]["json"] for i in cutover if "Comparison evidence" in i["content"].get("json", ""))
+    rows = [line for line in text.splitlines() if line.startswith("| ") and "Workload" not in line]
+    assert rows[1].startswith("| defect-detector | cut-over | **pass** | accuracy >= legacy | macroF1 | ")
+    assert rows[1].split(" | ")[6] == f"{5 / 9:.3f}"
+    assert rows[0].startswith("| shelf-scanner | dual-run | **none** | — |")

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping, Optional, Sequence
 
+from ..compare.evidence import evidence_rows
 from ..config.model import StackConfig
 from ..config.replacement_refs import ReplacementRef
 from .alert_queries import AlertRule, alert_rules
@@ -46,8 +47,9 @@ def render(cfg: StackConfig, *, refs: Optional[Sequence[ReplacementRef]] = None,
            error_classes_path: Optional[Path] = None, evidence_base: Optional[Path] = None) -> Artefacts:
     """Render every artefact of ``cfg``. ``refs``: replacement refs (default: the stack's own);
     ``error_classes_path``: a user file merged over queries/error_classes.yaml (raises
-    :class:`cvmigrate.errors.ErrorClassesError` when it is invalid); ``evidence_base``: the folder
-    workloads[].evidence paths are relative to (the stack file's; default the working folder)."""
+    :class:`cvmigrate.errors.ErrorClassesError` when it is invalid); ``evidence_base``: the folder the
+    workloads' evidence paths (``evidence.*``, ``cutover.evidence``) are relative to (the stack file's; default
+    the working folder: the project folder under Pulumi)."""
     thresholds = cfg.alerts.thresholds
     params = build_params(cfg, refs=refs, error_classes=load_error_classes(error_classes_path),
                           thresholds=thresholds, evidence_base=evidence_base)
@@ -57,6 +59,7 @@ def render(cfg: StackConfig, *, refs: Optional[Sequence[ReplacementRef]] = None,
         queries=queries,
         alert_rules=alert_rules(params, thresholds),
         activity_alerts=tuple(a for a in load_catalogue() if isinstance(a, ActivityAlert)),
-        workbook_json=render_workbook_json(cfg, queries, params),
+        workbook_json=render_workbook_json(cfg, queries, params,
+                                           evidence_rows(cfg, evidence_base or Path.cwd())),
         metric_alerts=tuple(a for a in load_catalogue() if isinstance(a, MetricAlert)),
     )

@@ -9,7 +9,7 @@ canonically (sorted keys, fixed separators) so the deployed ``serializedData`` n
 from __future__ import annotations
 
 import json
-from typing import Any, Mapping, Optional
+from typing import Any, Mapping, Optional, Sequence
 
 import yaml
 
@@ -46,14 +46,17 @@ def load_layout(context: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def build_workbook(cfg: StackConfig, queries: Mapping[str, RenderedQuery],
-                   params: Optional[Mapping[str, Any]] = None) -> dict[str, Any]:
+                   params: Optional[Mapping[str, Any]] = None,
+                   comparisons: Sequence[Mapping[str, Any]] = ()) -> dict[str, Any]:
     """The Notebook/1.0 document. ``queries``: the stack's rendered library (``cvmigrate.artefacts.render_all``);
-    ``params``: the render parameters they were built from (error classes and thresholds for the texts)."""
+    ``params``: the render parameters they were built from (error classes and thresholds for the texts);
+    ``comparisons``: each workload's `cvmigrate compare` evidence (``compare.evidence.evidence_rows``)."""
     params = params if params is not None else build_params(cfg)
     layout = load_layout({"environment": cfg.environment, "retirement_date": cfg.retirement_date.isoformat(),
                           "error_classes": params["error_classes"], "thresholds": params["thresholds"],
                           "workloads": params["workloads"], "windows": params["windows"],
-                          "decommission_lookback_days": params["decommission_lookback_days"]})
+                          "decommission_lookback_days": params["decommission_lookback_days"],
+                          "comparisons": list(comparisons)})
     items: list[dict[str, Any]] = [
         {"type": 1, "name": "text - title", "content": {"json": layout["intro"]}},
         _parameters(cfg, layout["parameters"]),
@@ -159,5 +162,6 @@ def query_items(document: Mapping[str, Any]) -> list[dict[str, Any]]:
 
 
 def render_workbook_json(cfg: StackConfig, queries: Mapping[str, RenderedQuery],
-                         params: Optional[Mapping[str, Any]] = None) -> str:
-    return canonical_json(build_workbook(cfg, queries, params))
+                         params: Optional[Mapping[str, Any]] = None,
+                         comparisons: Sequence[Mapping[str, Any]] = ()) -> str:
+    return canonical_json(build_workbook(cfg, queries, params, comparisons))

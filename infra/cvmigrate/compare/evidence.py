@@ -73,6 +73,11 @@ def evidence_by_workload(cfg: StackConfig, base: Path) -> dict[str, Evidence]:
     return {w.name: read_evidence(w, base) for w in cfg.workloads}
 
 
+def evidence_rows(cfg: StackConfig, base: Path) -> list[dict]:
+    """One row per workload for the workbook: workload, state and the evidence fields."""
+    return [{"workload": w.name, "state": w.cutover.state, **read_evidence(w, base).as_dict()} for w in cfg.workloads]
+
+
 def cutover_warnings(cfg: StackConfig, base: Path) -> list[str]:
     """One warning per workload that is cut over (or decommissioned) without a passing comparison."""
     out = []
