@@ -21,7 +21,7 @@ from stacks import (
 from cvmigrate.config import parse_stack_config
 from cvmigrate.artefacts import QUERY_NAMES, render, render_all
 from cvmigrate.artefacts.catalogue import LogAlert, load_catalogue
-from cvmigrate.artefacts.workbook import render_workbook_json, workbook_name
+from cvmigrate.artefacts.workbook import workbook_name
 from cvmigrate.naming import stable_uuid
 from cvmigrate.policy.rules import alert_rules, required_tags
 from cvmigrate.program import main
@@ -150,7 +150,7 @@ def test_workbook_is_shared_attached_to_the_workspace_with_canonical_json(estate
     assert (workbook["kind"], workbook["category"], workbook["sourceId"], workbook["version"]) == (
         "shared", "workbook", g.one("azure-native:operationalinsights:Workspace").id, "Notebook/1.0")
     assert workbook["resourceName"] == workbook_name("dev") == stable_uuid("workbook", "dev", "cvmigrate migration (dev)")
-    assert workbook["serializedData"] == render_workbook_json(cfg, render_all(cfg))
+    assert workbook["serializedData"] == render(cfg).workbook_json
     assert json.loads(workbook["serializedData"])["version"] == "Notebook/1.0"
 
 
