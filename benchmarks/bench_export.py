@@ -1,6 +1,6 @@
 """Benchmark `cvmigrate export` under modelled network latency, against a sequential floor measured in the same run.
 
-The local fake Training API (tests/export/cv_fake.py) runs in its own process and sleeps ``--image-ms`` on every
+The local fake Training API (standins/cv_fake.py) runs in its own process and sleeps ``--image-ms`` on every
 image read and ``--page-ms`` on every API call (listing pages, counts, tags...), standing in for the round trips
 to the real service and its storage. Three children then download the same project:
 
@@ -26,7 +26,7 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO / "tests" / "export"))
+sys.path.insert(0, str(REPO / "standins"))
 
 from cv_fake import DOMAINS, PNG, FakeProject, FakeTrainingService, image, tag  # noqa: E402
 

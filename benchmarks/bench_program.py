@@ -3,7 +3,7 @@
 For estates of 1, 10, 100 and 1,000 workloads (each: a Custom Vision Training + Prediction pair adopted in
 reference mode, an AutoML replacement, and its share of the monitoring: query rows, alert scopes), this runs
 
-- program: ``cvmigrate.program.main`` under the mock runtime of tests/pulumi_harness.py (config parsing and
+- program: ``cvmigrate.program.main`` under the mock runtime of standins/pulumi_harness.py (config parsing and
   validation, components, query rendering, workbook, alert rules: everything `pulumi up` evaluates);
 - floor: a flat program that registers the same custom resources with the same inputs directly, one
   ``pulumi.CustomResource`` each (with the type aliases its azure-native class declares), no components,
@@ -28,7 +28,7 @@ SUB = "11111111-2222-3333-4444-555555555555"
 
 CHILD = r"""
 import json, resource, sys, time
-sys.path.insert(0, {tests!r})
+sys.path.insert(0, {standins!r})
 mode, size, graph_file = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 import pulumi
 from pulumi_harness import run_program
@@ -83,7 +83,7 @@ print(json.dumps({{"resources": count, "seconds": elapsed, "peak_mb": peak_mb}})
 def estate(size: int) -> dict:
     workloads = []
     for i in range(size):
-        name = f"wl-{i:04d}"
+        name = f"wl-n{i:04d}"  # AmlCompute names need a letter after each dash
         rg = f"rg-app-{i % 50:02d}"
         workloads.append({
             "name": name, "wave": 1 + i % 3,
@@ -108,7 +108,7 @@ def estate(size: int) -> dict:
 
 
 def measure(mode: str, size: int, graph_file: Path) -> dict:
-    script = CHILD.format(tests=str(REPO / "tests"))
+    script = CHILD.format(standins=str(REPO / "standins"))
     proc = subprocess.run([sys.executable, "-c", script, mode, str(size), str(graph_file)],
                           capture_output=True, text=True, cwd=REPO)
     if proc.returncode != 0:

@@ -1,25 +1,31 @@
 """Shared test fixtures. Folders mirror the package (tests/artefacts, tests/components, tests/config,
 tests/cli, tests/report, tests/policy, ...); helpers shared across them live next to this file and are
-importable from every folder (pytest puts tests/ on sys.path for this rootdir conftest):
+importable from every folder (pytest puts tests/ on sys.path for this rootdir conftest), and the local
+stand-ins the benchmarks use too live in ../standins/ (put on sys.path here):
 
 - ``stacks``          stack-file shaped configs and example workloads (``stack(...)``)
-- ``pulumi_harness``  run a Pulumi program under mocks and record the whole graph (``run_program``)
+- ``pulumi_harness``  (standins/) run a Pulumi program under mocks and record the whole graph (``run_program``)
+- ``cv_fake``         (standins/) the Custom Vision Training API on 127.0.0.1
 - ``kusto_check``     check KQL with Microsoft's Kusto language service (``check_kql``, ``result_columns``)
 
 The fixtures below hand the same three to a test without an import.
 """
 from __future__ import annotations
 
+import sys
+from pathlib import Path
 from typing import Any, Callable, Optional
 
 import pytest
 
-import kusto_check
-import stacks
-from pulumi_harness import Graph, run_program
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "standins"))
 
-from cvmigrate.config import StackConfig, parse_stack_config
-from cvmigrate.program import main as program_main
+import kusto_check  # noqa: E402
+import stacks  # noqa: E402
+from pulumi_harness import Graph, run_program  # noqa: E402
+
+from cvmigrate.config import StackConfig, parse_stack_config  # noqa: E402
+from cvmigrate.program import main as program_main  # noqa: E402
 
 
 @pytest.fixture

@@ -1,5 +1,5 @@
 """`cvmigrate inventory` tests run against the same local fake Training API as the export tests
-(tests/export/cv_fake.py, which follows the v3.3 REST spec)."""
+(standins/cv_fake.py, which follows the v3.3 REST spec)."""
 from __future__ import annotations
 
 import sys
