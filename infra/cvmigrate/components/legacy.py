@@ -46,6 +46,7 @@ class AccountHandle:
     endpoint: pulumi.Output[str]
     location: pulumi.Output[str]
     key_secret_name: Optional[str]
+    kind: pulumi.Output[str]            # read from Azure for a referenced account, else the declared kind
 
 
 def _legacy_account(component: pulumi.ComponentResource, account: LegacyAccount, ctx: LegacyContext,
@@ -58,7 +59,7 @@ def _legacy_account(component: pulumi.ComponentResource, account: LegacyAccount,
         found = cognitiveservices.get_account_output(
             resource_group_name=account.id.resource_group, account_name=account.id.name,
             opts=pulumi.InvokeOutputOptions(parent=component, provider=provider))
-        found.kind.apply(lambda kind: _warn_kind(account, kind))
+        kind = found.kind
         account_id = pulumi.Output.from_input(str(account.id))
         endpoint = found.properties.apply(lambda p: p.endpoint if p else None)
         location = found.location
@@ -89,6 +90,7 @@ def _legacy_account(component: pulumi.ComponentResource, account: LegacyAccount,
         account_id = resource.id
         endpoint = resource.properties.apply(lambda p: p.endpoint if p else None)
         location = resource.location
+        kind = pulumi.Output.from_input(account.kind)
         depends = [resource]
 
     diagnostic_setting(f"{prefix}-diagnostics", account_id, ctx.sink, parent=component, depends_on=depends,
@@ -114,14 +116,52 @@ def _legacy_account(component: pulumi.ComponentResource, account: LegacyAccount,
             opts=pulumi.ResourceOptions(parent=component, additional_secret_outputs=["properties"]),
         )
     return AccountHandle(id=account_id, name=account.name, endpoint=endpoint, location=location,
-                         key_secret_name=secret_name)
+                         key_secret_name=secret_name, kind=kind)
 
 
 def _warn_kind(account: LegacyAccount, kind: Optional[str]) -> None:
     if kind and kind.lower() != account.kind.lower():
         pulumi.log.warn(
             f"{account.config_path}: account '{account.name}' has kind {kind}, expected {account.kind}; "
-            "check that the training and prediction IDs are not swapped.")
+            "check that the ID names the right account.")
+
+
+def _norm(text: Optional[str]) -> str:
+    return (text or "").replace(" ", "").lower()
+
+
+def pair_problem(workload: str, config: CustomVisionConfig, training_kind: Optional[str],
+                 prediction_kind: Optional[str], training_location: Optional[str],
+                 prediction_location: Optional[str]) -> Optional[str]:
+    """Why a workload's Custom Vision pair, as Azure reports it, cannot work; None when it can."""
+    t, p = config.training, config.prediction
+    kinds = (_norm(training_kind), _norm(prediction_kind))
+    expected = (t.kind.lower(), p.kind.lower())
+    if kinds == expected[::-1]:
+        return (f"workload '{workload}': {t.config_path} names '{t.name}', a {prediction_kind} account, and "
+                f"{p.config_path} names '{p.name}', a {training_kind} account: the IDs are swapped. "
+                "Fix: exchange trainingId and predictionId.")
+    for account, kind in ((t, training_kind), (p, prediction_kind)):
+        if kind and kind.lower() != account.kind.lower():
+            return (f"workload '{workload}': {account.config_path} names '{account.name}', a {kind} account, not "
+                    f"{account.kind}. Fix: use the ID of the workload's {account.kind} account.")
+    if training_location and prediction_location and _norm(training_location) != _norm(prediction_location):
+        return (f"workload '{workload}': the Training account '{t.name}' is in {training_location} and the "
+                f"Prediction account '{p.name}' in {prediction_location}; PublishIteration only publishes to a "
+                "prediction resource in the training resource's region (calls fail with 401). "
+                f"Fix: reference a Prediction account in {training_location}.")
+    return None
+
+
+def _checked_location(workload: str, config: CustomVisionConfig, training: AccountHandle,
+                      prediction: AccountHandle) -> pulumi.Output[str]:
+    """The pair's region, once Azure's answer passed :func:`pair_problem`; otherwise the preview fails."""
+    def check(values: list) -> str:
+        problem = pair_problem(workload, config, *values)
+        if problem:
+            raise pulumi.RunError(problem)
+        return values[2]
+    return pulumi.Output.all(training.kind, prediction.kind, training.location, prediction.location).apply(check)
 
 
 @dataclass
@@ -151,7 +191,12 @@ class CustomVisionPair(pulumi.ComponentResource):
         self.prediction_id = prediction.id
         self.training_endpoint = training.endpoint
         self.prediction_endpoint = prediction.endpoint
-        self.location = training.location
+        # Referenced accounts are read from Azure (getAccount): kinds and regions are checked there, and the
+        # preview fails naming the workload. Created and imported pairs are checked at validation.
+        if args.config.mode == "reference":
+            self.location = _checked_location(args.workload, args.config, training, prediction)
+        else:
+            self.location = training.location
         # PublishIteration's `predictionId` query parameter is the prediction resource's ARM ID.
         self.prediction_resource_id = prediction.id
         self.training_key_secret = training.key_secret_name
@@ -187,6 +232,8 @@ class LegacyVisionAccount(pulumi.ComponentResource):
     def __init__(self, name: str, args: LegacyVisionAccountArgs, opts: Optional[pulumi.ResourceOptions] = None):
         super().__init__("cvmigrate:legacy:LegacyVisionAccount", name, None, opts)
         handle = _legacy_account(self, args.config.account, args.context, args.wave)
+        if args.config.mode == "reference":
+            handle.kind.apply(lambda kind: _warn_kind(args.config.account, kind))
         self.account_id = handle.id
         self.endpoint = handle.endpoint
         self.location = handle.location
