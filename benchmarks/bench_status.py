@@ -57,10 +57,13 @@ with open("/dev/null", "w") as devnull:
     code = main(["status", "--stack", {stack!r}, "--source", {src!r}, "--now", {end!r}, "--format", "json",
                  "--no-progress", *{extra!r}])
     sys.stdout = sys.__stdout__
+if code not in (0, 3):
+    raise SystemExit(f"status exited {{code}}")
 """
 
 STACK = """config:
   azure-native:location: westeurope
+  azure-native:subscriptionId: "{sub}"
   cvmigrate:environment: bench
   cvmigrate:resourceGroup: {{name: rg-bench, create: true}}
   cvmigrate:alerts: {{emails: [lead@contoso.com]}}
@@ -98,7 +101,7 @@ def write_small(root: Path, blobs: int, accounts: int = 50) -> Path:
             (folder / "PT1H.json").write_text(json.dumps(record) + "\n", encoding="utf-8")
             n += 1
     stack = root.parent / "Pulumi.bench.yaml"
-    stack.write_text(STACK.format(workloads="".join(WORKLOAD.format(i=i, sub=SUB) for i in range(accounts))),
+    stack.write_text(STACK.format(sub=SUB, workloads="".join(WORKLOAD.format(i=i, sub=SUB) for i in range(accounts))),
                      encoding="utf-8")
     return stack
 
