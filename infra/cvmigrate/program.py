@@ -11,6 +11,7 @@ import pulumi
 
 from .artefacts import render
 from .config import ConfigError, StackConfig, load_from_pulumi
+from .redaction import redact
 from .components.foundation import Foundation, FoundationArgs
 from .components.legacy import LegacyContext
 from .components.azure_policy import build_azure_policy
@@ -23,10 +24,11 @@ def load_config() -> StackConfig:
     cfg, issues = load_from_pulumi()
     for issue in issues:
         if issue.warning:
-            pulumi.log.warn(str(issue))
+            pulumi.log.warn(redact(str(issue)))
     if cfg is None:
-        # RunError is shown to the user without a Python traceback.
-        raise pulumi.RunError(ConfigError(issues).render())
+        # RunError is shown to the user without a Python traceback; config values it quotes (a webhook with a
+        # token, a key pasted in the wrong field) are masked like every CLI message.
+        raise pulumi.RunError(redact(ConfigError(issues).render()))
     return cfg
 
 
