@@ -41,7 +41,7 @@ print("BENCH", wall, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sy
 
 FLOOR = """
 import duckdb, os
-from cvmigrate.report.archive import RAW_COLUMNS, columns_arg, file_list
+from cvmigrate.report.archive_staging import RAW_COLUMNS, columns_arg, file_list
 files = sorted(os.path.join(d, f) for d, _, names in os.walk({src!r}) for f in names if f.endswith(".json"))
 con = duckdb.connect()
 con.execute("SET TimeZone = 'UTC'")

@@ -66,3 +66,13 @@ def test_no_underscore_name_crosses_modules():
     offenders = [(str(p.relative_to(PACKAGE)), m, name) for p in modules() for m, names in imports(p)
                  for name in names if name.startswith("_") and not name.startswith("__")]
     assert not offenders
+
+
+MAX_MODULE_LINES = 400
+
+
+def test_no_module_over_400_lines():
+    """Files stay under ~400 lines (house rule): split a module by concern before it passes the limit."""
+    offenders = {str(p.relative_to(PACKAGE)): n for p in modules()
+                 if (n := len(p.read_text(encoding="utf-8").splitlines())) > MAX_MODULE_LINES}
+    assert not offenders, f"modules over {MAX_MODULE_LINES} lines: {offenders}"

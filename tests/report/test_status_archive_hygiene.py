@@ -8,7 +8,8 @@ import json
 import os
 
 from cvmigrate.cli import main
-from cvmigrate.report.archive import MAX_RECORD_BYTES, open_archive
+from cvmigrate.report.archive import open_archive
+from cvmigrate.report.archive_staging import MAX_RECORD_BYTES
 
 from .archive_builder import account_id, cs_record, write_blob
 from .conftest import at

@@ -17,7 +17,8 @@ from cvmigrate.cli import main
 from cvmigrate.config import load_stack_file
 from cvmigrate.report.synthetic_archive import write_sample
 from cvmigrate.report import archive
-from cvmigrate.report.archive_listing import ListingError, parse_blob_source
+from cvmigrate.report.archive_blobs import parse_blob_source
+from cvmigrate.report.archive_listing import ListingError
 from cvmigrate.clouds import find_cloud
 
 ROOT = Path(__file__).resolve().parents[2]
