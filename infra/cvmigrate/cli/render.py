@@ -7,15 +7,18 @@ from pathlib import Path
 
 from ..artefacts import render
 from ..artefacts.adx import render_adx
+from ..artefacts.alert_index import alert_index
 from ..clouds import CloudError, resolve_cloud
 from ..config import load_stack_file
 from ..config.loader import stack_file_path
 from ..errors import ErrorClassesError, UserError
+from ..export.files import write_json_atomic, write_text_atomic
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("render", help="write the stack's KQL queries (DIR/queries/<name>.kql) and workbook "
-                                      "(DIR/workbook.json); no Azure needed")
+    p = sub.add_parser("render", help="write the stack's KQL queries (DIR/queries/<name>.kql), workbook "
+                                      "(DIR/workbook.json) and alert rules (DIR/alerts/, DIR/alerts.json); "
+                                      "no Azure needed")
     p.add_argument("--stack", required=True, metavar="ENV", help="stack name (reads Pulumi.<ENV>.yaml) or a path")
     p.add_argument("--out", required=True, metavar="DIR", help="output folder; queries go to DIR/queries/")
     p.add_argument("--error-classes", metavar="FILE", type=Path,
@@ -57,9 +60,20 @@ def run(args: argparse.Namespace) -> int:
         workbook.write_text(artefacts.workbook_json, encoding="utf-8")
     except OSError as exc:
         raise UserError(f"cannot write {workbook}: {exc.strerror}") from None
+    alert_files, alert_entries = alert_index(artefacts)
+    alerts = Path(args.out) / "alerts"
+    try:
+        alerts.mkdir(parents=True, exist_ok=True)
+        for file_name, text in alert_files.items():
+            write_text_atomic(alerts / file_name, text)
+        write_json_atomic(Path(args.out) / "alerts.json", alert_entries)
+    except OSError as exc:
+        raise UserError(f"cannot write to {alerts}: {exc.strerror}") from None
     print(f"{args.stack}: wrote {len(queries)} queries to {folder}/ "
           f"({len(cfg.workloads)} workload(s), {len(cfg.legacy_accounts)} legacy account(s)). "
           "Paste a .kql file into Log Analytics > Logs (inventory.kql into Resource Graph Explorer).")
+    print(f"{args.stack}: wrote {len(alert_entries)} alert rules to {Path(args.out) / 'alerts.json'} "
+          f"({len(alert_files)} log alert queries in {alerts}/).")
     print(f"{args.stack}: wrote {workbook} (Workbooks > New > Advanced Editor > Gallery Template: paste it).")
     return 0
 
