@@ -76,3 +76,31 @@ def test_no_module_over_400_lines():
     offenders = {str(p.relative_to(PACKAGE)): n for p in modules()
                  if (n := len(p.read_text(encoding="utf-8").splitlines())) > MAX_MODULE_LINES}
     assert not offenders, f"modules over {MAX_MODULE_LINES} lines: {offenders}"
+
+
+def local_imports(path: Path) -> list[ast.Import | ast.ImportFrom]:
+    """Imports inside a function body of ``path``."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return [node for fn in ast.walk(tree) if isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef))
+            for node in ast.walk(fn) if isinstance(node, (ast.Import, ast.ImportFrom))]
+
+
+def test_package_imports_sit_at_the_top_of_the_file():
+    offenders = [(str(p.relative_to(PACKAGE)), node.lineno) for p in modules() for node in local_imports(p)
+                 if isinstance(node, ast.ImportFrom) and (node.level or (node.module or "").startswith("cvmigrate"))]
+    assert not offenders, f"move these package imports to the top of the file: {offenders}"
+
+
+def test_every_local_import_says_why():
+    """A local import is only for a heavy SDK, with a comment saying why: on its line, or above the run of
+    import lines it belongs to."""
+    offenders = []
+    for p in modules():
+        lines = p.read_text(encoding="utf-8").splitlines()
+        for node in local_imports(p):
+            first = node.lineno - 1
+            while first > 0 and lines[first - 1].lstrip().startswith(("from ", "import ")):
+                first -= 1
+            if not any("#" in line for line in lines[max(first - 1, 0): node.lineno]):
+                offenders.append((str(p.relative_to(PACKAGE)), node.lineno))
+    assert not offenders, f"say why these imports are local (import cost on the CLI path): {offenders}"

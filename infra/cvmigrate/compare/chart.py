@@ -7,6 +7,7 @@ from pathlib import Path
 
 
 def write_chart(report: dict, path: Path) -> Path:
+    # matplotlib is heavy to import: only `compare --chart` pays for it.
     import matplotlib
 
     matplotlib.use("Agg")  # headless: CI runners and SSH sessions have no display

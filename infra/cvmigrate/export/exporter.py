@@ -27,9 +27,11 @@ from .imagestore import JOURNAL, ImageStore, StoredImage, download_all
 from .mapping import DETECTION, MULTICLASS, MULTILABEL, map_image, record, task_type
 from .mltable import ANNOTATIONS, datastore_base, local_base, write_mltable
 from .model import check_platform, choose_iteration, export_model
+from .readme import render as render_readme
 from .source import fetch_with_fresh_urls, legacy_model, list_images, resolve_project
 from .split import counts_per_tag, stratified_split
 from .tagmap import read_tag_map, renamed_tags
+from .upload import upload_folder
 
 MANIFEST = "manifest.json"
 MANIFEST_VERSION = 2
@@ -218,7 +220,7 @@ def _export(client: TrainingClient, opts: ExportOptions, base: str,
         write_json_atomic(out / MANIFEST, {**header, "images": {i: s.as_manifest() for i, s in sorted(stored.items())}})
 
     save_partial()
-    from tqdm import tqdm
+    from tqdm import tqdm  # progress bars: imported only once images are downloaded (CLI start-up cost)
 
     bar = tqdm(total=len(wanted), initial=len(reused), unit="img", desc="images", file=sys.stderr,
                disable=not opts.progress or not todo, dynamic_ncols=True)
@@ -316,9 +318,7 @@ def _export(client: TrainingClient, opts: ExportOptions, base: str,
     }
     write_json_atomic(out / MANIFEST, manifest)
     store.finish()
-    from .readme import render
-
-    write_text_atomic(out / "README.md", render(manifest))
+    write_text_atomic(out / "README.md", render_readme(manifest))
 
     result = ExportResult(out=out, task=task, project_id=project_id, project_name=str(project.get("name")),
                           train=len(train_ids), validation=len(val_ids), untagged=len(untagged),
@@ -329,8 +329,6 @@ def _export(client: TrainingClient, opts: ExportOptions, base: str,
                           smallest_window=window.smallest, final_window=window.size, model=model,
                           manifest=manifest, test=len(test_ids))
     if opts.upload:
-        from .upload import upload_folder
-
         up = upload_folder(out, opts.upload, credential=opts.upload_credential, concurrency=opts.concurrency)
         result.uploaded, result.upload_skipped = up.uploaded, up.skipped
     return result

@@ -6,6 +6,7 @@ from typing import Any, Callable, Optional
 
 from .. import naming
 from ..clouds import Cloud, resolve_cloud
+from ..config import load_stack_file
 from ..redaction import register
 from .errors import ExportError
 
@@ -20,8 +21,6 @@ def legacy_key_location(stack: str, workload: str, role: str, fallback: str,
                         cloud: Optional[Cloud] = None) -> tuple[str, str]:
     """(vault URL, secret name) for a workload's Custom Vision ``role`` key (training | prediction);
     ``fallback`` tells the user how else to give the key."""
-    from ..config import load_stack_file
-
     cfg = load_stack_file(stack)
     where = cloud or resolve_cloud(stack_environment=cfg.cloud)
     try:
@@ -40,12 +39,13 @@ def legacy_key_location(stack: str, workload: str, role: str, fallback: str,
 def read_secret(url: str, secret_name: str, credential: Optional[Any] = None,
                 client_factory: Optional[Callable[[str, Any], Any]] = None, cloud: Optional[Cloud] = None) -> str:
     """Read one secret with azure-identity (the cloud's DefaultAzureCredential unless one is given)."""
+    # heavy SDK (azure-core, azure-keyvault-secrets): imported only when a key is read from a vault
     from azure.core.exceptions import ClientAuthenticationError, HttpResponseError, ResourceNotFoundError
 
     if credential is None:
         credential = (cloud or resolve_cloud()).credential()
     if client_factory is None:
-        from azure.keyvault.secrets import SecretClient
+        from azure.keyvault.secrets import SecretClient  # heavy SDK: only when no client is given
         client_factory = lambda u, c: SecretClient(vault_url=u, credential=c)  # noqa: E731
     client = client_factory(url, credential)
     try:

@@ -54,11 +54,12 @@ def _files(root: Path) -> list[Path]:
 
 
 def upload_folder(root: Path, url: str, credential: Optional[Any] = None, concurrency: int = 8) -> UploadResult:
+    # heavy SDK (azure-core, azure-storage-blob): imported only for `export --upload`, not on every CLI start
     from azure.core.exceptions import AzureError, ResourceExistsError
     from azure.storage.blob import ContainerClient, ContentSettings
 
     if credential is None:
-        from azure.identity import DefaultAzureCredential
+        from azure.identity import DefaultAzureCredential  # heavy SDK: only when no credential is given
         credential = DefaultAzureCredential()
     container_url, prefix = split_container_url(url)
     container = ContainerClient.from_container_url(container_url, credential=credential)

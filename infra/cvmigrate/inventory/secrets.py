@@ -51,7 +51,7 @@ def identifier_secrets(inv: dict) -> dict[str, str]:
 
 def store(inv: dict, vault_url: str, credential: Any, client_factory: Callable[[str, Any], Any] = None) -> list[str]:
     """Set every identifier secret; returns the names written."""
-    from azure.core.exceptions import ClientAuthenticationError, HttpResponseError
+    from azure.core.exceptions import ClientAuthenticationError, HttpResponseError  # heavy SDK: vault only
 
     if client_factory is None:
         from azure.keyvault.secrets import SecretClient  # heavy SDK: only when a vault is asked for

@@ -33,7 +33,8 @@ _SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"
 
 def plain(value: Any) -> Any:
     """pulumi_policy's unknown-checking proxies -> plain dicts/lists, unknown sentinels kept."""
-    from pulumi_policy.proxy import _DictProxy, _ListProxy  # the SDK's own wrapper types
+    # the SDK's own wrapper types; pulumi_policy is the pack's own dependency, not cvmigrate's (module docstring)
+    from pulumi_policy.proxy import _DictProxy, _ListProxy
 
     if isinstance(value, _DictProxy):
         value = value["__target"]
@@ -63,7 +64,7 @@ def _mark_secrets(value: Any, original: Callable) -> Any:
 def install_secret_marking() -> None:
     """Make pulumi_policy keep secret markers (as SecretValue) when it decodes properties for
     Analyze/AnalyzeStack. Idempotent; remediation decoding (proxy_secrets=True) is left alone."""
-    import pulumi_policy.policy as sdk
+    import pulumi_policy.policy as sdk  # the pack's dependency: see module docstring
 
     original = sdk.deserialize_properties
     if getattr(original, "_cvmigrate_marks_secrets", False):
@@ -83,7 +84,7 @@ class PreviewUndecidable(Exception):
 
 
 def _raise_unknown(findings: list[Finding]) -> None:
-    from pulumi_policy.proxy import UnknownValueError
+    from pulumi_policy.proxy import UnknownValueError  # the pack's dependency: see module docstring
 
     class _Undecidable(UnknownValueError, PreviewUndecidable):
         def __init__(self, message: str):
@@ -131,7 +132,7 @@ def stack_adopted_accounts() -> list[str]:
 def build_policies(*, today: Callable[[], dt.date] | None = None, environment: Callable[[], str] | None = None,
                    adopted: Callable[[], Iterable[str]] | None = None) -> list[Any]:
     """Every policy of the pack. The callables default to the real clock, stack and stack config."""
-    from pulumi_policy import (
+    from pulumi_policy import (  # the pack's dependency: see module docstring
         EnforcementLevel, PolicyConfigSchema, ResourceValidationPolicy, StackValidationPolicy,
     )
 
@@ -191,7 +192,7 @@ def build_policies(*, today: Callable[[], dt.date] | None = None, environment: C
 
 
 def serve() -> None:  # pragma: no cover - blocks serving the engine
-    from pulumi_policy import EnforcementLevel, PolicyPack
+    from pulumi_policy import EnforcementLevel, PolicyPack  # the pack's dependency: see module docstring
 
     install_secret_marking()
     PolicyPack(name=PACK_NAME, policies=build_policies(), enforcement_level=EnforcementLevel.MANDATORY,

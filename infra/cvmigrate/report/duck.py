@@ -35,7 +35,7 @@ def table_schemas() -> dict[str, dict[str, str]]:
 
 def connect(database: str = ":memory:") -> Any:
     """A DuckDB connection (TimeZone UTC) holding every table of queries/tables.yaml, empty."""
-    import duckdb_kql
+    import duckdb_kql  # KQL-to-SQL translator: loaded only when a report runs (CLI start-up cost)
 
     con = duckdb_kql.connect(database)
     create_tables(con)
@@ -85,7 +85,7 @@ def _to_duck(value: Any, kind: str) -> Any:
 
 def run_query(con: Any, text: str, now: dt.datetime) -> list[dict[str, Any]]:
     """Execute KQL ``text`` with ``now()`` frozen at ``now`` (aware, or naive meaning UTC); rows as dicts."""
-    import duckdb_kql
+    import duckdb_kql  # KQL-to-SQL translator: loaded only when a report runs (CLI start-up cost)
 
     if now.tzinfo is None:
         now = now.replace(tzinfo=dt.timezone.utc)

@@ -61,6 +61,7 @@ def workspace_kind(value: str) -> str:
 def resolve_workspace_id(arm_id: str, credential: Any, transport: Any = None, cloud: Optional[Cloud] = None) -> str:
     """The workspace ID (customerId) of a workspace given by ARM ID: query_batch addresses workspaces by
     that GUID only (LogsBatchQuery(workspace_id=...)), so an ARM ID is resolved once through the cloud's ARM."""
+    # heavy SDK (azure-core): imported only for `status --workspace`, not on every CLI start
     from azure.core import PipelineClient
     from azure.core.exceptions import AzureError
     from azure.core.pipeline.policies import BearerTokenCredentialPolicy, RetryPolicy
@@ -86,7 +87,7 @@ def resolve_workspace_id(arm_id: str, credential: Any, transport: Any = None, cl
 
 def make_logs_client(credential: Any, cloud: Optional[Cloud] = None, **kwargs: Any) -> Any:
     """LogsQueryClient on the cloud's Log Analytics endpoint, with a token for its audience."""
-    from azure.monitor.query import LogsQueryClient
+    from azure.monitor.query import LogsQueryClient  # heavy SDK: only for `status --workspace`
 
     cloud = cloud or clouds()[DEFAULT_CLOUD]
     return LogsQueryClient(credential, endpoint=cloud.log_analytics_endpoint, audience=cloud.log_analytics_audience,
