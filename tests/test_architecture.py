@@ -1,10 +1,15 @@
 """The one-way flow of the README's Architecture section, checked on the imports of the package:
 config -> artefacts -> components / cli. Only cli/ imports cli/; artefacts/ imports neither components/ nor
-report/; config/ imports nothing downstream of it; no module imports another module's underscore name."""
+report/; config/ imports nothing downstream of it; no module imports another module's underscore name; no
+library message names a command-line flag (the library names its inputs, cli/ maps them to flags)."""
 from __future__ import annotations
 
+import argparse
 import ast
+import re
 from pathlib import Path
+
+from cvmigrate.cli import FLAGS, build_parser
 
 PACKAGE = Path(__file__).resolve().parents[1] / "infra" / "cvmigrate"
 # What consumes the config: config/ never imports these (it may import leaf modules: naming, tags, clouds,
@@ -104,3 +109,74 @@ def test_every_local_import_says_why():
             if not any("#" in line for line in lines[max(first - 1, 0): node.lineno]):
                 offenders.append((str(p.relative_to(PACKAGE)), node.lineno))
     assert not offenders, f"say why these imports are local (import cost on the CLI path): {offenders}"
+
+# A flag token in prose; a whole command line in backticks (`cvmigrate export --out DIR`) is a recipe the user
+# copies, not a message naming an input, and is allowed.
+FLAG = re.compile(r"(?<![\w-])--[a-z][a-z0-9-]*[a-z0-9]")
+CODE_SPAN = re.compile(r"`[^`]*`")
+
+
+def cli_flags() -> set[str]:
+    """Every long option of every `cvmigrate` subcommand, read from the parser the console script builds."""
+    flags: set[str] = set()
+    parsers = [build_parser()]
+    while parsers:
+        parser = parsers.pop()
+        for action in parser._actions:      # argparse keeps its options nowhere public
+            flags.update(o for o in action.option_strings if o.startswith("--"))
+            if isinstance(action, argparse._SubParsersAction):
+                parsers.extend(action.choices.values())
+    return flags
+
+
+def message_texts(path: Path):
+    """(line, text) of every string literal of ``path`` except bare string statements (docstrings); an
+    f-string's replacement fields read as ``{}``."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    bare = {id(node.value) for node in ast.walk(tree) if isinstance(node, ast.Expr)}
+    inside_fstring = {id(part) for node in ast.walk(tree) if isinstance(node, ast.JoinedStr) for part in node.values}
+    for node in ast.walk(tree):
+        if id(node) in bare or id(node) in inside_fstring:
+            continue
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            yield node.lineno, node.value
+        elif isinstance(node, ast.JoinedStr):
+            yield node.lineno, "".join(v.value if isinstance(v, ast.Constant) else "{}" for v in node.values)
+
+
+def named_flags(text: str, flags: set[str]) -> list[str]:
+    return [f for f in FLAG.findall(CODE_SPAN.sub("", text)) if f in flags]
+
+
+def test_no_library_message_names_a_cli_flag():
+    flags = cli_flags()
+    assert {"--out", "--endpoint", "--stack", "--datastore-uri"} <= flags     # the parser was read
+    offenders = [(str(p.relative_to(PACKAGE)), line, named_flags(text, flags)) for p in modules() if top(p) != "cli"
+                 for line, text in message_texts(p) if named_flags(text, flags)]
+    assert not offenders, "raise the domain error with field=/mentions= and let cli/ name the flag"
+
+
+def test_the_flag_check_catches_prose_and_allows_recipes():
+    flags = {"--out", "--tag-map"}
+    assert named_flags("choose an empty --out", flags) == ["--out"]
+    assert named_flags("f {} pass --tag-map FILE", flags) == ["--tag-map"]
+    assert named_flags("run `cvmigrate scan --out FILE`", flags) == []
+    assert named_flags("az ml data create --name x; --output-dir", flags) == []
+
+
+def test_every_field_a_library_error_names_has_a_flag():
+    """Every ``field=``/``mentions=`` a library module passes as a literal to an error (``...Error(...)``) is in
+    cli.FLAGS, so the CLI always prints a flag, never a library name."""
+    named = set()
+    for p in modules():
+        if top(p) == "cli":
+            continue
+        for node in ast.walk(ast.parse(p.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.Call) and ast.unparse(node.func).endswith("Error")):
+                continue
+            for kw in node.keywords:
+                if kw.arg == "field" and isinstance(kw.value, ast.Constant) and isinstance(kw.value.value, str):
+                    named.add(kw.value.value)
+                elif kw.arg == "mentions" and isinstance(kw.value, ast.Tuple):
+                    named.update(e.value for e in kw.value.elts if isinstance(e, ast.Constant))
+    assert named and not named - set(FLAGS)

@@ -16,12 +16,14 @@ from typing import Any, Mapping, Optional
 
 import yaml
 
+from .errors import UserError
+
 DEFAULT_CLOUD = "AzureCloud"
 ENV_VAR = "AZURE_CLOUD"
 REGISTRY = Path(__file__).with_name("clouds.yaml")
 
 
-class CloudError(ValueError):
+class CloudError(UserError):
     """An unknown cloud name; the message names where it came from and the accepted names."""
 
 
@@ -97,13 +99,15 @@ def clouds() -> dict[str, Cloud]:
             for name, spec in doc["clouds"].items()}
 
 
-def find_cloud(name: str, origin: str = "--cloud") -> Cloud:
-    """The cloud called ``name`` (canonical name or alias, any case); CloudError names ``origin``."""
+def find_cloud(name: str, origin: Optional[str] = None) -> Cloud:
+    """The cloud called ``name`` (canonical name or alias, any case); CloudError names ``origin`` (where the
+    name came from), else the input ``cloud``."""
     wanted = name.strip().lower()
     for cloud in clouds().values():
         if wanted == cloud.name.lower() or wanted in cloud.aliases:
             return cloud
-    raise CloudError(f"{origin} {name!r} is not an Azure cloud; use one of {', '.join(clouds())}")
+    fix = f"{name!r} is not an Azure cloud; use one of {', '.join(clouds())}"
+    raise CloudError(f"{origin} {fix}") if origin else CloudError(fix, field="cloud")
 
 
 def resolve_cloud(flag: Optional[str] = None, *, stack_environment: Optional[str] = None,
@@ -111,7 +115,7 @@ def resolve_cloud(flag: Optional[str] = None, *, stack_environment: Optional[str
     """``--cloud``, else $AZURE_CLOUD, else the stack's ``azure-native:environment``, else AzureCloud."""
     env = os.environ if environ is None else environ
     if flag:
-        return find_cloud(flag, "--cloud")
+        return find_cloud(flag)
     if env.get(ENV_VAR, "").strip():
         return find_cloud(env[ENV_VAR], ENV_VAR)
     if stack_environment:

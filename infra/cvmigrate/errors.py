@@ -10,7 +10,7 @@ same way.
 """
 from __future__ import annotations
 
-from typing import Optional
+from typing import Callable, Optional
 
 
 class UserError(Exception):
@@ -18,15 +18,26 @@ class UserError(Exception):
 
     ``field`` names the input the message is about, as the library calls it ("source", "endpoint"); the
     message then reads as its continuation ("'x' is not a URL"). ``str()`` joins the two.
+
+    ``mentions`` names other inputs the message refers to, each written ``{name}`` in the message ("needs
+    {datastore_uri}"); only those placeholders are filled, so braces elsewhere in the text are left alone.
     """
 
-    def __init__(self, message: str, *, field: Optional[str] = None):
+    def __init__(self, message: str, *, field: Optional[str] = None, mentions: tuple[str, ...] = ()):
         super().__init__(message)
         self.message = message
         self.field = field
+        self.mentions = mentions
+
+    def render(self, name: Callable[[str], str] = str) -> str:
+        """The message with ``field`` and every mentioned input spelled by ``name`` (the CLI passes its flags)."""
+        text = self.message
+        for mention in self.mentions:
+            text = text.replace("{" + mention + "}", name(mention))
+        return f"{name(self.field)} {text}" if self.field else text
 
     def __str__(self) -> str:
-        return f"{self.field} {self.message}" if self.field else self.message
+        return self.render()
 
 
 class ArchiveError(UserError):

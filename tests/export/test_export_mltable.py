@@ -107,10 +107,12 @@ def test_a_datastore_uri_mltable_would_null_or_that_is_not_one_is_refused_in_one
 
 
 def test_upload_without_a_datastore_uri_is_refused(projects, service, export):
+    from cvmigrate.cli import describe
     from cvmigrate.export import ExportError
 
-    with pytest.raises(ExportError, match="--upload needs --datastore-uri"):
+    with pytest.raises(ExportError, match="upload needs datastore_uri") as refused:   # the library's names ...
         export("shelf", upload="https://acct.blob.core.windows.net/data/cv")
+    assert describe(refused.value).startswith("--upload needs --datastore-uri (")       # ... the CLI's flags
     assert service.requests == []
 
 

@@ -8,7 +8,7 @@ import pytest
 
 from cv_fake import DOMAINS, FakeProject, image, tag
 from cv_projects import EMPTY_ID, img_id
-from cvmigrate.cli import main
+from cvmigrate.cli import describe, main
 from cvmigrate.export import ExportError
 
 
@@ -59,8 +59,9 @@ def test_a_tag_map_that_leaves_case_duplicates_or_names_unknown_tags_is_refused(
     with pytest.raises(ExportError, match="differ only in case"):
         export("pets", split=0, tag_map=mapping)
     mapping.write_text('{"bird": "x"}')
-    with pytest.raises(ExportError, match="--tag-map names tags that project 'pets' .* does not have: 'bird'"):
+    with pytest.raises(ExportError, match="tag_map names tags that project 'pets' .* does not have: 'bird'") as bad:
         export("pets", split=0, tag_map=mapping)
+    assert describe(bad.value).startswith("--tag-map names tags that project 'pets'")
     mapping.write_text("[1, 2]")
     with pytest.raises(ExportError, match="expected an object of tag name -> new non-empty tag name"):
         export("pets", split=0, tag_map=mapping)

@@ -38,14 +38,15 @@ FLAGS = {
     "legacy_iteration": "--legacy-iteration", "scoring_uri": "--scoring-uri", "foundry_endpoint": "--foundry-endpoint",
     "deployment": "--deployment", "detail": "--detail",
     "cache": "--cache", "storage_account": "--storage-account", "subscription": "--subscription",
+    "datastore_uri": "--datastore-uri", "project": "--project", "tag_map": "--tag-map", "merge_case": "--merge-case",
+    "model": "--model", "platform": "--platform", "flavor": "--flavor", "iteration": "--iteration",
+    "model_timeout": "--model-timeout", "cloud": "--cloud", "stack": "--stack", "key_vault": "--key-vault",
 }
 
 
 def describe(exc: UserError) -> str:
     """The one-line message of a user error, its input named by the flag that sets it."""
-    if exc.field is None:
-        return exc.message
-    return f"{FLAGS.get(exc.field, exc.field)} {exc.message}"
+    return exc.render(lambda field: FLAGS.get(field, field))
 
 
 class ArgumentParser(argparse.ArgumentParser):

@@ -8,7 +8,7 @@ import os
 import sys
 from pathlib import Path
 
-from ..clouds import CloudError, resolve_cloud
+from ..clouds import resolve_cloud
 from ..config import load_stack_file
 from ..errors import UserError
 from ..customvision.platforms import DEFAULT_PLATFORM, FLAVORS
@@ -93,10 +93,7 @@ def training_key(args: argparse.Namespace, cloud) -> str:
 
 def run(args: argparse.Namespace) -> int:
     check_output_folder(args.out, "--out")
-    try:
-        cloud = resolve_cloud(args.cloud, stack_environment=load_stack_file(args.stack).cloud if args.stack else None)
-    except CloudError as exc:
-        raise UserError(str(exc)) from None
+    cloud = resolve_cloud(args.cloud, stack_environment=load_stack_file(args.stack).cloud if args.stack else None)
     result = run_export(ExportOptions(
         endpoint=args.endpoint, key=training_key(args, cloud), project=args.project, out=args.out,
         split=args.split, seed=args.seed, include_untagged=args.include_untagged,

@@ -6,10 +6,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ..clouds import CloudError, resolve_cloud
+from ..clouds import resolve_cloud
 from ..config import load_stack_file
 from ..customvision import TrainingClient
-from ..errors import UserError
 from ..inventory import FORMATS, collect, render
 from ..inventory.secrets import check_vault_name, store
 from .export import add_key_arguments, training_key
@@ -34,10 +33,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     vault = check_vault_name(args.key_vault) if args.key_vault else None
-    try:
-        cloud = resolve_cloud(args.cloud, stack_environment=load_stack_file(args.stack).cloud if args.stack else None)
-    except CloudError as exc:
-        raise UserError(str(exc)) from None
+    cloud = resolve_cloud(args.cloud, stack_environment=load_stack_file(args.stack).cloud if args.stack else None)
     with TrainingClient(args.endpoint, training_key(args, cloud)) as client:
         inv = collect(client)
     sys.stdout.write(render(inv, args.format))

@@ -8,7 +8,7 @@ from pathlib import Path
 from ..artefacts import render
 from ..artefacts.adx import render_adx
 from ..artefacts.alert_index import alert_index
-from ..clouds import CloudError, resolve_cloud
+from ..clouds import resolve_cloud
 from ..config import load_stack_file
 from ..config.loader import stack_file_path
 from ..errors import ErrorClassesError, UserError
@@ -79,10 +79,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _write_adx(args, cfg, queries) -> int:
-    try:
-        cloud = resolve_cloud(args.cloud, stack_environment=cfg.cloud)
-    except CloudError as exc:
-        raise UserError(str(exc)) from None
+    cloud = resolve_cloud(args.cloud, stack_environment=cfg.cloud)
     adx = render_adx(cfg, queries, cloud, storage_account=args.storage_account, subscription=args.subscription)
     folder = Path(args.out) / "adx"
     try:

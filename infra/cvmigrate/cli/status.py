@@ -11,7 +11,7 @@ from pathlib import Path
 
 from ..artefacts import render
 from ..compare.evidence import evidence_by_workload
-from ..clouds import CloudError, resolve_cloud
+from ..clouds import resolve_cloud
 from ..config import load_stack_file, stack_file_path
 from ..errors import UserError
 from ..report.archive import open_archive
@@ -110,7 +110,4 @@ def _from_workspace(args, cfg, queries, now):
 
 
 def _cloud(args, cfg):
-    try:
-        return resolve_cloud(args.cloud, stack_environment=cfg.cloud)
-    except CloudError as exc:
-        raise UserError(str(exc)) from None
+    return resolve_cloud(args.cloud, stack_environment=cfg.cloud)

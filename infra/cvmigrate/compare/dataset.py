@@ -129,7 +129,7 @@ def _label(raw: object, task: str, where: str) -> Label:
 def _records(folder: Path, split: str, task: str, files: dict[str, str]) -> list[tuple[str, Label, dict]]:
     path = folder / split / ANNOTATIONS
     if not path.is_file():
-        hint = (" (an export writes a test split only with --holdout-after DATE|published)" if split == "test" else "")
+        hint = (" (an export writes a test split only with `cvmigrate export --holdout-after DATE|published`)" if split == "test" else "")
         raise CompareError(f"{folder}: no {split}/{ANNOTATIONS}{hint}", field="dataset")
     out = []
     by_suffix = sorted(files.items(), key=lambda kv: -len(kv[1]))
@@ -177,7 +177,7 @@ def load_selection(folder: Path, split: str, legacy_iteration: str, include_seen
         "iteration": (f"the export records iteration {iteration.get('name')!r} published as {recorded!r}, not "
                       f"{legacy_iteration!r}: its training date is unknown"),
         "created": f"created at or before the legacy iteration was trained ({iteration.get('trainedAt')})",
-        "no_created": "no creation date in the manifest (exported without --holdout-after)",
+        "no_created": "no creation date in the manifest (exported without `cvmigrate export --holdout-after`)",
     }
     samples: list[Sample] = []
     left: dict[str, int] = {}

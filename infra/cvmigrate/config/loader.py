@@ -36,8 +36,8 @@ def read_stack_file(env: str, project_dir: Path | None = None) -> dict[str, Any]
     """The ``config:`` mapping of ``Pulumi.<env>.yaml`` (or a path given directly)."""
     path = stack_file_path(env, project_dir)
     if not path.is_file():
-        raise StackFileError(f"stack file {path} not found; create it from Pulumi.dev.yaml or pass --stack <env> "
-                             "for an existing Pulumi.<env>.yaml")
+        raise StackFileError(f"stack file {path} not found; create it from Pulumi.dev.yaml or pass {{stack}} <env> "
+                             "for an existing Pulumi.<env>.yaml", mentions=("stack",))
     data = path.read_bytes()   # an OSError (unreadable, I/O) is mapped to one line by the CLI
     config = read_stack_bytes(data, str(path))
     return decode_delivered(delivered_config(config, str(path)))

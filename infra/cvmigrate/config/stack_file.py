@@ -29,13 +29,15 @@ from typing import Any, Callable, Optional
 
 import yaml
 
+from ..errors import UserError
+
 MAX_BYTES = 1_000_000        # a stack file is a few kilobytes; anything this big is a mistake
 MAX_DEPTH = 64
 MAX_VALUES = 200_000         # scalars, lists and maps after alias expansion
 SECRET_PREFIX = "\x00cvmigrate-secret:"   # how an opaque secret travels through the delivered JSON
 
 
-class StackFileError(Exception):
+class StackFileError(UserError):
     """A stack file that cannot be read at all; the message is one line naming the file, the place and the fix."""
 
 
@@ -292,7 +294,7 @@ def read_stack_bytes(data: bytes, where: str) -> dict[str, Any]:
     """The ``config:`` section of a stack file as go-yaml v3 decodes it (untyped values, secrets opaque)."""
     if len(data) > MAX_BYTES:
         raise StackFileError(f"{where} is {len(data)} bytes; a stack file over {MAX_BYTES} is not a stack file. "
-                             "Fix: check that --stack names the right file.")
+                             "Fix: check that {stack} names the right file.", mentions=("stack",))
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

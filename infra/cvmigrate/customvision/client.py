@@ -35,7 +35,7 @@ PORTAL_THRESHOLD = 0.5
 PORTAL_OVERLAP_THRESHOLD = 0.3
 PREDICTION_KEY_HINT = (
     "the service rejected the training key (HTTP 401). This is usually a prediction key, or the key of "
-    "another resource or region: use Key 1/Key 2 of the Custom Vision *Training* resource that --endpoint "
+    "another resource or region: use Key 1/Key 2 of the Custom Vision *Training* resource that {endpoint} "
     "names (Azure portal > the training resource > Keys and Endpoint)")
 
 
@@ -99,9 +99,9 @@ class TrainingClient:
                 # fail fast instead of backing off for a minute.
                 if not self._reached:
                     raise TrainingApiError(
-                        f"cannot reach {self.endpoint} ({type(exc).__name__}: {redact(exc)}); check --endpoint "
-                        "(https://<training-resource>.cognitiveservices.azure.com or the region's endpoint)"
-                    ) from None
+                        f"cannot reach {self.endpoint} ({type(exc).__name__}: {redact(exc)}); check {{endpoint}} "
+                        "(https://<training-resource>.cognitiveservices.azure.com or the region's endpoint)",
+                        mentions=("endpoint",)) from None
                 if attempt >= self._max_attempts:
                     raise TrainingApiError(f"{operation}: {type(exc).__name__} after {attempt} attempts: "
                                            f"{redact(exc)}") from None
@@ -139,11 +139,13 @@ class TrainingClient:
         status = response.status_code
         code, message = error_body(response)
         if status == 401:
-            raise TrainingApiError(PREDICTION_KEY_HINT + (f" [service said: {message}]" if message else ""))
+            raise TrainingApiError(PREDICTION_KEY_HINT + (f" [service said: {message}]" if message else ""),
+                                   mentions=("endpoint",))
         if status == 404 and not code.startswith("NotFound"):
             raise TrainingApiError(
                 f"{self.endpoint} does not serve the Custom Vision Training API v3.3 (HTTP 404 on "
-                f"{operation}); check that --endpoint is the training resource's endpoint and its region")
+                f"{operation}); check that {{endpoint}} is the training resource's endpoint and its region",
+                mentions=("endpoint",))
         if status in RETRY_STATUSES:
             attempts = self._max_attempts * (2 if status == 429 else 1)
             raise TrainingApiError(f"{operation} still failing after {attempts} attempts "

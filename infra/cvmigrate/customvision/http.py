@@ -85,11 +85,13 @@ def normalise_endpoint(endpoint: str) -> str:
     if parts.username is not None or parts.password is not None:
         raise TrainingApiError("carries a user name or password (https://user:...@host): the key goes in a "
                                "header, never in the URL. Fix: remove it from the URL and pass the key the way the "
-                               "command's help says (an environment variable or --stack/--workload)", field="endpoint")
+                               "command's help says (an environment variable or {stack}/{workload})", field="endpoint",
+                               mentions=("stack", "workload"))
     if any(ord(c) < 33 or ord(c) == 127 for c in text):
         raise TrainingApiError(f"{endpoint!r} contains spaces or control characters; {expected}", field="endpoint")
     if parts.scheme == "http" and parts.hostname not in LOOPBACK:
-        raise TrainingApiError(f"--endpoint {endpoint!r} uses http; the training key must only travel over https")
+        raise TrainingApiError(f"{endpoint!r} uses http; the training key must only travel over https",
+                               field="endpoint")
     path = parts.path.rstrip("/")
     if path.lower().endswith(API_BASE):
         path = path[: -len(API_BASE)]

@@ -99,13 +99,14 @@ class ExportResult:
 
 def run_export(opts: ExportOptions) -> ExportResult:
     if not 0 <= opts.split < 1:
-        raise ExportError(f"--split {opts.split} must be at least 0 and below 1 (the validation fraction)")
+        raise ExportError(f"{opts.split} must be at least 0 and below 1 (the validation fraction)", field="split")
     if opts.concurrency < 1:
-        raise ExportError(f"--concurrency {opts.concurrency} must be 1 or more")
+        raise ExportError(f"{opts.concurrency} must be 1 or more", field="concurrency")
     parse_holdout(opts.holdout_after)
     if opts.upload and not opts.datastore_uri:
-        raise ExportError("--upload needs --datastore-uri (where the uploaded folder is in the Azure ML datastore), "
-                          "so that the uploaded tables point at the uploaded images, not at file:// paths here")
+        raise ExportError("needs {datastore_uri} (where the uploaded folder is in the Azure ML datastore), so that "
+                          "the uploaded tables point at the uploaded images, not at file:// paths here",
+                          field="upload", mentions=("datastore_uri",))
     base = datastore_base(opts.datastore_uri) if opts.datastore_uri else local_base(opts.out)
     if opts.model:
         check_platform(opts.platform, opts.flavor)
@@ -127,15 +128,18 @@ def _previous_manifest(out: Path, project_id: str) -> dict:
         try:
             previous = json.loads(path.read_text(encoding="utf-8"))
         except (ValueError, OSError):
-            raise ExportError(f"{path} exists but is not a cvmigrate manifest; choose an empty --out") from None
+            raise ExportError(f"{path} exists but is not a cvmigrate manifest; choose an empty {{out}}",
+                              mentions=("out",)) from None
         other = (previous.get("project") or {}).get("id")
         if previous.get("tool", {}).get("name") != "cvmigrate" or other is None:
-            raise ExportError(f"{path} exists but is not a cvmigrate manifest; choose an empty --out")
+            raise ExportError(f"{path} exists but is not a cvmigrate manifest; choose an empty {{out}}",
+                              mentions=("out",))
         if other != project_id:
-            raise ExportError(f"{out} holds an export of project {other}, not {project_id}; choose another --out")
+            raise ExportError(f"{out} holds an export of project {other}, not {project_id}; choose another {{out}}",
+                              mentions=("out",))
         return previous
     if out.exists() and any(p.name != JOURNAL for p in out.iterdir()):
-        raise ExportError(f"--out {out} is not empty and holds no cvmigrate export; choose an empty folder")
+        raise ExportError(f"{out} is not empty and holds no cvmigrate export; choose an empty folder", field="out")
     return {}
 
 

@@ -52,14 +52,14 @@ def datastore_base(uri: str) -> str:
     """The validated long-form datastore URI of the export folder, ending in ``/``."""
     text = uri.strip()
     if SHORT_DATASTORE_URI.fullmatch(text.rstrip("/")):
-        raise ExportError(f"--datastore-uri {text!r} is the short azureml:// form, which mltable resolves to "
-                          f"null; give the long form {DATASTORE_HINT}")
+        raise ExportError(f"{text!r} is the short azureml:// form, which mltable resolves to "
+                          f"null; give the long form {DATASTORE_HINT}", field="datastore_uri")
     match = DATASTORE_URI.fullmatch(text.rstrip("/"))
     if match is None or any(c in text for c in " ?#\\"):
-        raise ExportError(f"--datastore-uri {text!r} is not a datastore URI; expected {DATASTORE_HINT}")
+        raise ExportError(f"{text!r} is not a datastore URI; expected {DATASTORE_HINT}", field="datastore_uri")
     path = (match.group("path") or "").strip("/")
     if ".." in path.split("/"):
-        raise ExportError(f"--datastore-uri {text!r}: the path must not contain '..'")
+        raise ExportError(f"{text!r}: the path must not contain '..'", field="datastore_uri")
     head = text[: match.start("path")] if match.group("path") is not None else text.rstrip("/") + "/"
     return head.rstrip("/") + "/" + (path + "/" if path else "")
 

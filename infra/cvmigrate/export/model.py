@@ -23,17 +23,17 @@ from .source import current_iteration
 MODEL_DIR = "model"
 COMPACT_HINT = ("only iterations trained on a compact domain export a model: in the Custom Vision portal open "
                 "the project's Settings, choose the compact variant of its domain (e.g. 'General (compact)'), "
-                "train a new iteration, then run the export again with --model")
+                "train a new iteration, then run the export again with {model}")
 
 
 def check_platform(platform: str, flavor: Optional[str]) -> None:
     if platform not in FLAVORS:
-        raise ExportError(f"--platform {platform!r} is not one of {', '.join(FLAVORS)}")
+        raise ExportError(f"{platform!r} is not one of {', '.join(FLAVORS)}", field="platform")
     allowed = FLAVORS[platform]
     if flavor is not None and flavor not in allowed:
-        raise ExportError(f"--flavor {flavor!r} does not apply to {platform}; "
+        raise ExportError(f"{flavor!r} does not apply to {platform}; "
                           + (f"choose one of {', '.join(allowed)} or leave it out" if allowed
-                             else f"{platform} takes no flavor"))
+                             else f"{platform} takes no flavor"), field="flavor")
 
 
 def choose_iteration(iterations: list[dict], wanted: Optional[str], domain: dict, platform: str,
@@ -44,7 +44,8 @@ def choose_iteration(iterations: list[dict], wanted: Optional[str], domain: dict
         found = [it for it in iterations if wanted in (str(it.get("id")), str(it.get("name")))]
         if not found:
             names = ", ".join(repr(it.get("name")) for it in iterations) or "none"
-            raise ExportError(f"--iteration {wanted!r} is not an iteration of project {project} (iterations: {names})")
+            raise ExportError(f"{wanted!r} is not an iteration of project {project} (iterations: {names})",
+                              field="iteration")
         chosen = found[0]
     else:
         chosen = current_iteration(iterations)
@@ -52,14 +53,14 @@ def choose_iteration(iterations: list[dict], wanted: Optional[str], domain: dict
             raise ExportError(f"project {project} has no trained iteration, so there is no model to export")
     if chosen.get("status") not in (None, "Completed"):
         raise ExportError(f"iteration {chosen.get('name')!r} of project {project} is {chosen.get('status')}, "
-                          "not trained; choose a completed one with --iteration")
+                          "not trained; choose a completed one with {iteration}", mentions=("iteration",))
     if not domain.get("exportable") or chosen.get("exportable") is False:
         raise ExportError(f"project {project} uses domain {domain.get('name')!r}, which is not exportable: "
-                          + COMPACT_HINT)
+                          + COMPACT_HINT, mentions=("model",))
     targets = chosen.get("exportableTo")
     if targets and platform not in targets:
         raise ExportError(f"iteration {chosen.get('name')!r} exports to {', '.join(targets)}, not {platform}; "
-                          "pick one of those with --platform")
+                          "pick one of those with {platform}", mentions=("platform",))
     return chosen
 
 
@@ -96,7 +97,8 @@ def export_model(client: TrainingClient, project_id: str, iteration: dict, platf
             raise ExportError(f"the {what} failed in the service; run again to request it anew")
         if clock() >= deadline:
             raise ExportError(f"the {what} is still {status or 'not listed'} after {timeout:g} s; run the same "
-                              "command again later (it reuses the pending export) or raise --model-timeout")
+                              "command again later (it reuses the pending export) or raise {model_timeout}",
+                              mentions=("model_timeout",))
         sleep(poll_interval)
     folder = out / MODEL_DIR
     folder.mkdir(exist_ok=True)

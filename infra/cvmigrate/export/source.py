@@ -34,7 +34,8 @@ def resolve_project(client: TrainingClient, project: str) -> dict:
         raise ExportError(f"no project named {project!r} at {client.endpoint}" + _known(client, projects))
     if len(matches) > 1:
         ids = ", ".join(p["id"] for p in matches)
-        raise ExportError(f"{len(matches)} projects are named {project!r} ({ids}); pass --project <ID>")
+        raise ExportError(f"{len(matches)} projects are named {project!r} ({ids}); pass {{project}} <ID>",
+                          mentions=("project",))
     return matches[0]
 
 

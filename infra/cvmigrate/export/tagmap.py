@@ -16,13 +16,13 @@ def read_tag_map(path: Path) -> dict[str, str]:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except OSError as exc:
-        raise ExportError(f"--tag-map {path}: cannot read it ({exc.strerror})") from None
+        raise ExportError(f"{path}: cannot read it ({exc.strerror})", field="tag_map") from None
     except yaml.YAMLError as exc:
         first = str(exc).strip().splitlines()[0]
-        raise ExportError(f"--tag-map {path}: not YAML/JSON ({first})") from None
+        raise ExportError(f"{path}: not YAML/JSON ({first})", field="tag_map") from None
     if not isinstance(data, dict) or not all(isinstance(k, str) and isinstance(v, str) and v.strip()
                                              for k, v in data.items()):
-        raise ExportError(f"--tag-map {path}: expected an object of tag name -> new non-empty tag name")
+        raise ExportError(f"{path}: expected an object of tag name -> new non-empty tag name", field="tag_map")
     return {k: v.strip() for k, v in data.items()}
 
 
@@ -36,16 +36,17 @@ def renamed_tags(tags: dict[str, dict], merge_case: bool, tag_map: Optional[dict
     if tag_map:
         unknown = sorted(set(tag_map) - names)
         if unknown:
-            raise ExportError(f"--tag-map names tags that project {project} does not have: "
+            raise ExportError(f"names tags that project {project} does not have: "
                               f"{', '.join(repr(n) for n in unknown[:5])} (its tags: "
-                              f"{', '.join(sorted(names)[:20])})")
+                              f"{', '.join(sorted(names)[:20])})", field="tag_map")
         renames.update({old: new for old, new in tag_map.items() if old != new})
     after = {renames.get(n, n) for n in names}
     groups = case_groups(after)
     if groups and not merge_case:
         shown = "; ".join(" / ".join(repr(n) for n in g) for g in groups[:5])
         raise ExportError(f"project {project} has tags that differ only in case ({shown}), which would become "
-                          "separate classes; pass --merge-case to merge each group, or --tag-map FILE to rename")
+                          "separate classes; pass {merge_case} to merge each group, or {tag_map} FILE to rename",
+                          mentions=("merge_case", "tag_map"))
     if groups:
         counts: dict[str, int] = {}
         for t in regular.values():

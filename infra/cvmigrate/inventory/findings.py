@@ -69,9 +69,9 @@ def project_findings(tags: list[dict], untagged: int) -> list[dict]:
         shown = "; ".join(" / ".join(repr(n) for n in g) for g in groups[:5])
         out.append({"code": CASE_DUPLICATES, "message": (
             f"tags that differ only in case ({shown}) are separate classes; merge them in the portal, or export "
-            "with --merge-case or --tag-map FILE")})
+            "with `cvmigrate export --merge-case` or `cvmigrate export --tag-map FILE`")})
     if untagged:
         out.append({"code": UNTAGGED, "message": (
             f"{untagged} untagged image(s) are not used for training; tag them, or export them with "
-            "--include-untagged for a labelling project")})
+            "`cvmigrate export --include-untagged` for a labelling project")})
     return out

@@ -20,8 +20,8 @@ class KeyVaultError(UserError):
 
 def check_vault_name(name: str) -> str:
     if not VAULT_NAME.fullmatch(name or "") or "--" in name:
-        raise KeyVaultError(f"--key-vault {name!r} is not a Key Vault name (3-24 letters, digits and hyphens, "
-                            "starting with a letter)")
+        raise KeyVaultError(f"{name!r} is not a Key Vault name (3-24 letters, digits and hyphens, "
+                            "starting with a letter)", field="key_vault")
     return name
 
 
