@@ -55,3 +55,20 @@ def test_sample_rejects_bad_days(tmp_path, capsys):
     for days in ("0", "731", "99999999999999999999"):
         assert main(["sample", "--stack", str(DEMO), "--out", str(tmp_path), "--days", days]) == 2
         assert f"--days {days} is out of range. Fix: give 1 to 730 days" in capsys.readouterr().err
+
+
+
+def test_regression_flag_plants_into_the_manifest_and_rejects_bad_input(tmp_path, capsys):
+    import yaml
+
+    out = tmp_path / "p"
+    assert main(["sample", "--stack", str(DEMO), "--out", str(out), "--days", "3", "--end", END,
+                 "--regression", "receipts,2027-05-31T10:00:00Z,2,3"]) == 0
+    (plant,) = yaml.safe_load((out / "sample-manifest.yaml").read_text())["regressions"]
+    assert (plant["workload"], plant["start"], plant["hours"], plant["factor"]) == ("receipts", "2027-05-31T10:00:00Z", 2, 3.0)
+    capsys.readouterr()
+    for bad, word in (("nope,2027-05-31T10:00:00Z,2,3", "no workload 'nope'"), ("receipts,2027-05-31T10:30:00Z,2,3", "on the hour"),
+                      ("receipts,2", "WORKLOAD,START,HOURS,FACTOR")):
+        assert main(["sample", "--stack", str(DEMO), "--out", str(tmp_path / "q"), "--regression", bad]) == 2
+        err = capsys.readouterr().err
+        assert word in err and err.count("\n") == 1

@@ -7,7 +7,7 @@ import sys
 
 from ..config import load_stack_file
 from ..errors import UserError
-from ..report.synthetic_archive import write_sample
+from ..report.synthetic_archive import Plant, write_sample
 from .arguments import parse_time
 
 
@@ -19,6 +19,10 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--seed", type=int, default=1, help="random seed; same seed, same archive (default 1)")
     p.add_argument("--end", metavar="ISO_TIME", help="end of the last hour written (default: today 00:00 UTC)")
     p.add_argument("--records", type=int, help="scale the volumes to about this many records")
+    p.add_argument("--regression", action="append", metavar="WORKLOAD,START,HOURS,FACTOR",
+                   help="plant a regression: the workload's legacy calls at FACTOR x their seasonal level for HOURS "
+                        "hours from START (ISO time, on the hour); repeatable; default: the first dual-run workload, "
+                        "4x over the last 3 hours. Written to sample-manifest.yaml")
     p.set_defaults(run=run)
 
 
@@ -34,8 +38,10 @@ def run(args: argparse.Namespace) -> int:
     if args.records is not None and not 1 <= args.records <= MAX_RECORDS:
         raise UserError(f"--records {args.records} is out of range. Fix: give 1 to {MAX_RECORDS:,}")
     end = parse_time(args.end, "--end") or dt.datetime.now(dt.timezone.utc).replace(hour=0, minute=0, second=0, microsecond=0)
+    plants = [_plant(cfg, text) for text in args.regression] if args.regression else None
     try:
-        summary = write_sample(cfg, args.out, days=args.days, seed=args.seed, end=end, records=args.records)
+        summary = write_sample(cfg, args.out, days=args.days, seed=args.seed, end=end, records=args.records,
+                               plants=plants)
     except OSError as exc:
         raise UserError(f"--out {args.out}: cannot write ({exc.strerror})") from None
     for name in summary.without_replacement:
@@ -43,6 +49,25 @@ def run(args: argparse.Namespace) -> int:
               "for it", file=sys.stderr)
     print(f"wrote {summary.records} records in {summary.files} files to {args.out} "
           f"({summary.corrupt_lines} corrupt lines, {summary.skippable_records} records of other resources; "
-          f"regressing workload: {summary.regressing_workload or 'none'}); "
+          f"{summary.duplicates} duplicate deliveries; regressing workload: {summary.regressing_workload or 'none'}; "
+          f"planted regressions in {summary.manifest}); "
           f"try: cvmigrate status --stack {args.stack} --source {args.out} --now {end.isoformat().replace('+00:00', 'Z')}")
     return 0
+
+
+def _plant(cfg, text: str) -> Plant:
+    parts = [p.strip() for p in text.split(",")]
+    example = "e.g. --regression shelf-scanner,2027-05-12T09:00:00Z,2,2.0"
+    if len(parts) != 4:
+        raise UserError(f"--regression {text!r}: expected WORKLOAD,START,HOURS,FACTOR, {example}")
+    name, start_text, hours_text, factor_text = parts
+    if name not in {w.name for w in cfg.workloads}:
+        raise UserError(f"--regression {text!r}: no workload {name!r} in the stack; {example}")
+    start = parse_time(start_text, "--regression")
+    try:
+        hours, factor = int(hours_text), float(factor_text)
+    except ValueError:
+        raise UserError(f"--regression {text!r}: HOURS must be a whole number and FACTOR a number; {example}") from None
+    if hours < 1 or factor <= 0 or start.minute or start.second:
+        raise UserError(f"--regression {text!r}: START on the hour, HOURS >= 1, FACTOR > 0; {example}")
+    return Plant(name, start.astimezone(dt.timezone.utc).replace(tzinfo=None), hours, factor)

@@ -3,6 +3,8 @@
 
 What it contains, per workload (config order i = 0, 1, 2 ...):
 
+- hourly traffic shaped like a working week (:mod:`.traffic_shape`): office-hour peaks, quiet nights, weekends
+  at a quarter, public holidays at a fifth, log-normal day-to-day noise per stream, Poisson-like counts;
 - legacy calls declining at a different speed per workload (to 5 %, 40 %, 80 % ... of the starting volume),
   split over the workload's legacy accounts (Custom Vision: 85 % prediction, 15 % training);
 - replacement calls rising by as much as legacy falls, for every replacement target the stack configures
@@ -12,8 +14,12 @@ What it contains, per workload (config order i = 0, 1, 2 ...):
   unpublished iteration) and 429 (throttling), one of each inside the last week;
 - workloads in state cut-over or decommissioned drop to 1 % of their legacy traffic at 60 % of the period (the
   clients nobody migrated: what legacy-after-cutover reports);
-- one dual-run workload regressing: its legacy traffic is 4x its seasonal level (at least 60 calls an hour) in
-  the last ``REGRESSION_HOURS`` hours (the first dual-run workload, else none);
+- planted regressions (``plants``; default: the first dual-run workload at 4x its seasonal level, at least 60
+  calls an hour, in the last ``REGRESSION_HOURS`` hours), written to ``sample-manifest.yaml`` with their
+  seasonal baseline;
+- duplicate deliveries (``duplicate_rate`` of the records written twice, counted in the manifest); the archive
+  starts and ends where ``end`` and ``days`` put it, usually mid-week (the manifest says so), so the first and
+  the current week are partial;
 - a few corrupt (truncated) lines and records the loader must skip (another resource type, an unknown category).
 
 Custom Vision OperationName values are not documented; the sample uses the REST operation IDs as stand-ins.
@@ -22,15 +28,31 @@ Deterministic: the same stack, seed, days, end and volume give byte-identical fi
 from __future__ import annotations
 
 import datetime as dt
+import math
 import random
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Optional, Sequence
+
+import yaml
 
 from .. import naming
+from .traffic_shape import day_noise, hour_factor
 from ..config.replacement_refs import replacement_refs
 
 REGRESSION_HOURS = 3
+DUPLICATE_RATE = 0.002          # share of records written twice
+MANIFEST = "sample-manifest.yaml"
+
+
+@dataclass(frozen=True)
+class Plant:
+    """A planted regression: ``workload``'s legacy calls are ``factor`` x their seasonal level for ``hours``
+    hours from ``start`` (naive UTC, on the hour), at least 60 calls an hour."""
+    workload: str
+    start: dt.datetime
+    hours: int
+    factor: float
 BASE_DAILY = (480, 320, 200, 140, 100)     # starting legacy calls per day, by workload position
 FINAL_SHARE = (0.05, 0.4, 0.8, 0.6, 0.3)       # legacy volume at the end, as a share of the start
 OPERATIONS = {
@@ -62,6 +84,8 @@ class SampleSummary:
     corrupt_lines: int = 0
     skippable_records: int = 0
     regressing_workload: str = ""
+    duplicates: int = 0
+    manifest: Optional[Path] = None
     legacy_calls: dict[str, int] = field(default_factory=dict)       # workload -> legacy records written
     replacement_calls: dict[str, int] = field(default_factory=dict)
     without_replacement: list[str] = field(default_factory=list)
@@ -133,9 +157,13 @@ def _legacy_daily(position: int, day: int, days: int, cut_over: bool) -> float:
 
 def write_sample(cfg: Any, out: Path | str, *, days: int = 120, seed: int = 7,
                  end: Optional[dt.datetime] = None, records: Optional[int] = None,
-                 corrupt: int = 5) -> SampleSummary:
+                 corrupt: int = 5, plants: Optional[Sequence[Plant]] = None,
+                 duplicate_rate: float = DUPLICATE_RATE) -> SampleSummary:
     """Write the archive under ``out``; ``end`` (default: today 00:00 UTC) is the end of the last hour
-    written; ``records`` scales every volume so the archive holds about that many records."""
+    written; ``records`` scales every volume so the archive holds about that many records. ``plants``: the
+    regressions to plant (default: the first dual-run workload at 4x over the last ``REGRESSION_HOURS`` hours);
+    each goes to the manifest (``sample-manifest.yaml``) with its seasonal baseline and the calls written.
+    ``duplicate_rate``: share of records delivered twice (storage export is at-least-once)."""
     if days < 1:
         raise ValueError("days must be at least 1")
     out = Path(out)
@@ -145,7 +173,13 @@ def write_sample(cfg: Any, out: Path | str, *, days: int = 120, seed: int = 7,
     rng = random.Random(seed)
     streams, missing = _streams(cfg)
     regress = regressing_workload(cfg)
-    summary = SampleSummary(out=out, regressing_workload=regress or "", without_replacement=missing)
+    if plants is None:
+        plants = [Plant(regress, end - dt.timedelta(hours=REGRESSION_HOURS), REGRESSION_HOURS, 4.0)] if regress else []
+    summary = SampleSummary(out=out, regressing_workload=plants[0].workload if plants else "",
+                            without_replacement=missing)
+    planted = {(p.workload, p.start + dt.timedelta(hours=k)): p for p in plants for k in range(p.hours)}
+    baseline: dict[Plant, float] = {}
+    planted_calls: dict[Plant, int] = {}
     positions = {w.name: i for i, w in enumerate(cfg.workloads)}
     cut_over = {w.name for w in cfg.workloads if w.cutover.state in ("cut-over", "decommissioned")}
     has_replacement = {s.workload for s in streams if not s.legacy}
@@ -166,7 +200,7 @@ def write_sample(cfg: Any, out: Path | str, *, days: int = 120, seed: int = 7,
             bursts[(cfg.workloads[pos].name, hour)] = (status, int(calls * max(scale, 0.05)) or 1)
 
     written: list[Path] = []
-    for s in streams:
+    for index, s in enumerate(streams):
         ips = [f"10.{20 + s.position}.{k}.***" for k in range(1, 4)] + ["52.174.3.***"]
         loc = cfg.location
         for h in range(days * 24):
@@ -175,12 +209,14 @@ def write_sample(cfg: Any, out: Path | str, *, days: int = 120, seed: int = 7,
             legacy_day = _legacy_daily(s.position, day, days, s.workload in cut_over)
             base = BASE_DAILY[s.position % len(BASE_DAILY)]
             daily = legacy_day if s.legacy else (base - legacy_day)
-            # Office hours carry 80 % of a day's calls (weights 1.6 and 0.4 average to 1 over 24 hours).
-            diurnal = 1.6 if 7 <= hour.hour < 19 else 0.4
-            expected = daily * s.share * scale * diurnal / 24.0
-            if s.legacy and s.workload == regress and h >= days * 24 - REGRESSION_HOURS:
-                expected = max(60.0 * s.share, 4.0 * expected)
-            n = int(expected) + (1 if rng.random() < expected - int(expected) else 0)
+            # Office-hour peaks, quiet nights, weekends and holidays; a little day-to-day noise per stream.
+            expected = (daily * s.share * scale / 24.0 * hour_factor(hour)
+                        * day_noise(seed, index, hour.date()))
+            plant = planted.get((s.workload, hour)) if s.legacy else None
+            if plant is not None:
+                baseline[plant] = baseline.get(plant, 0.0) + expected
+                expected = max(60.0 * s.share, plant.factor * expected)
+            n = _count(rng, expected)
             burst = bursts.get((s.workload, hour)) if s.legacy and s.label != "Training" else None
             if n == 0 and burst is None:
                 continue
@@ -194,15 +230,20 @@ def write_sample(cfg: Any, out: Path | str, *, days: int = 120, seed: int = 7,
             for sec, status in zip(seconds, statuses):
                 t = hour + dt.timedelta(seconds=sec, microseconds=rng.randrange(1_000_000))
                 lines.append(_record(s, t, status, rng, ips, loc))
+            if plant is not None:
+                planted_calls[plant] = planted_calls.get(plant, 0) + len(lines)
             if s.legacy:
                 summary.legacy_calls[s.workload] = summary.legacy_calls.get(s.workload, 0) + len(lines)
             else:
                 summary.replacement_calls[s.workload] = summary.replacement_calls.get(s.workload, 0) + len(lines)
             path = _blob_path(out, s, hour)
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-            written.append(path)
             summary.records += len(lines)
+            # At-least-once delivery: a few records arrive twice, byte for byte.
+            twice = [line for line in lines if rng.random() < duplicate_rate]
+            summary.duplicates += len(twice)
+            path.write_text("\n".join(lines + twice) + "\n", encoding="utf-8")
+            written.append(path)
 
     # Damage a few blobs the way an interrupted download does: a truncated last line.
     for path in sorted(rng.sample(written, min(corrupt, len(written)))):
@@ -211,7 +252,33 @@ def write_sample(cfg: Any, out: Path | str, *, days: int = 120, seed: int = 7,
         summary.corrupt_lines += 1
     summary.skippable_records += _write_noise(out, cfg, end, rng)
     summary.files = len(written) + 2
+    summary.manifest = _write_manifest(out, seed, start, end, plants, baseline, planted_calls, summary)
     return summary
+
+
+def _count(rng: random.Random, expected: float) -> int:
+    """Calls in an hour: Poisson-like around ``expected`` (normal approximation above 10, else rounding)."""
+    if expected >= 10:
+        return max(0, int(round(rng.gauss(expected, math.sqrt(expected)))))
+    return int(expected) + (1 if rng.random() < expected - int(expected) else 0)
+
+
+def _write_manifest(out: Path, seed: int, start: dt.datetime, end: dt.datetime, plants: Sequence[Plant],
+                    baseline: dict, calls: dict, summary: "SampleSummary") -> Path:
+    """What was planted, for `cvmigrate backtest` and the tests (YAML: the archive loader ignores it)."""
+    iso = lambda t: t.strftime("%Y-%m-%dT%H:%M:%SZ")  # noqa: E731
+    doc = {
+        "seed": seed, "start": iso(start), "end": iso(end),
+        "startsMidWeek": start.weekday() != 6 or start.hour != 0,
+        "endsMidWeek": end.weekday() != 6 or end.hour != 0,
+        "duplicates": summary.duplicates, "corruptLines": summary.corrupt_lines,
+        "regressions": [{"workload": p.workload, "start": iso(p.start), "hours": p.hours, "factor": p.factor,
+                         "seasonalBaselineCalls": round(baseline.get(p, 0.0), 1), "callsWritten": calls.get(p, 0)}
+                        for p in plants],
+    }
+    path = out / MANIFEST
+    path.write_text(yaml.safe_dump(doc, sort_keys=False), encoding="utf-8")
+    return path
 
 
 def _status(rng: random.Random) -> int:
