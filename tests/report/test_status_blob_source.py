@@ -27,10 +27,11 @@ END = "2027-06-01T00:00:00Z"
 
 
 def upload(folder: Path, conn: str) -> None:
-    """Every top folder becomes a container, every file below it a blob of the same relative name."""
+    """Every top folder becomes a container, every file below it a blob of the same relative name (top-level files,
+    such as the generator's sample-manifest.yaml, are not part of a storage export)."""
     service = BlobServiceClient.from_connection_string(conn)
     jobs = []
-    for top in folder.iterdir():
+    for top in (entry for entry in folder.iterdir() if entry.is_dir()):
         container = service.create_container(top.name)
         jobs += [(container, path.relative_to(top).as_posix(), path) for path in top.rglob("*") if path.is_file()]
     with ThreadPoolExecutor(8) as pool:
