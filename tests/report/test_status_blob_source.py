@@ -56,6 +56,7 @@ def uploaded(tmp_path_factory):
         local = tmp / "copy"
         write_sample(load_stack_file(DEMO), local, days=10, seed=3, records=2000,
                      end=dt.datetime(2027, 6, 1, tzinfo=dt.timezone.utc))
+        (local / "sample-manifest.yaml").unlink()   # the generator's record of what it planted: no storage export has it
         conn = connection_string(url)
         upload(local, conn)
         yield url, local, conn
