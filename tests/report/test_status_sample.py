@@ -5,6 +5,8 @@ import hashlib
 import json
 from pathlib import Path
 
+import yaml
+
 from cvmigrate.cli import main
 
 END = "2027-06-01T00:00:00Z"
@@ -40,11 +42,14 @@ def test_status_on_the_sample_finds_the_regression_and_the_planted_noise(tmp_pat
     by_name = {w["name"]: w for w in report["workloads"]}
     assert code == 3 and report["verdict"] == "regression"
     assert [n for n, w in by_name.items() if w["regression"]] == ["shelf-scanner"]
-    # 5 truncated lines; 3 storage-log records (unknown category) and 2 storage RequestResponse records.
+    # 5 truncated lines; 3 storage-log records (unknown category) and 2 storage RequestResponse records; every
+    # record the generator delivered twice (its manifest counts them) is removed once.
+    manifest = yaml.safe_load((tmp_path / "s" / "sample-manifest.yaml").read_text())
+    assert manifest["duplicates"] > 0
     assert report["source"]["load"]["skipped"] == {"corrupt": 5, "invalid_time": 0, "unknown_category": 3,
                                                     "other_resource_type": 2, "other_table": 0,
-                                                    "oversize": 0, "duplicate": 0, "future_time": 0,
-                                                    "unreadable": 0}
+                                                    "oversize": 0, "duplicate": manifest["duplicates"],
+                                                    "future_time": 0, "unreadable": 0}
     # The 401 and 429 bursts land on shelf-scanner inside the last week, the 404 burst on defect-detector.
     assert {"key_mismatch_401", "throttled_429"} <= set(by_name["shelf-scanner"]["errors"])
     assert "not_found_404" in by_name["defect-detector"]["errors"]
@@ -59,8 +64,6 @@ def test_sample_rejects_bad_days(tmp_path, capsys):
 
 
 def test_regression_flag_plants_into_the_manifest_and_rejects_bad_input(tmp_path, capsys):
-    import yaml
-
     out = tmp_path / "p"
     assert main(["sample", "--stack", str(DEMO), "--out", str(out), "--days", "3", "--end", END,
                  "--regression", "receipts,2027-05-31T10:00:00Z,2,3"]) == 0
