@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from cvmigrate.config.model import StackConfig
+from cvmigrate.config.stack_config import StackConfig
 from cvmigrate.config.parse import parse_stack_config
 from cvmigrate.config.replacement_refs import ReplacementRef
 

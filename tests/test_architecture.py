@@ -73,6 +73,17 @@ def test_no_underscore_name_crosses_modules():
     assert not offenders
 
 
+def test_no_module_name_is_reused_across_packages():
+    """Modules are named by what they hold, and no name is used in two packages (house rule): a reader who meets
+    ``chart`` or ``errors`` knows which one without its package. Only ``__init__.py``/``__main__.py`` repeat."""
+    homes: dict[str, list[str]] = {}
+    for p in modules():
+        if p.name not in ("__init__.py", "__main__.py"):
+            homes.setdefault(p.name, []).append(str(p.parent.relative_to(PACKAGE.parent)))
+    reused = {name: sorted(packages) for name, packages in homes.items() if len(packages) > 1}
+    assert not reused, f"rename these modules by what they hold: {reused}"
+
+
 MAX_MODULE_LINES = 400
 
 

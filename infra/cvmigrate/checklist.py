@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Optional
 
 from .compare.evidence import read_evidence
-from .config.model import StackConfig, WorkloadConfig
+from .config.stack_config import StackConfig, WorkloadConfig
 from .config.replacement_refs import replacement_refs
 from .feature_map import load_feature_map
 

@@ -3,10 +3,10 @@ failing export). Library code raises these with a one-line message that names th
 name (``field``) and never a command-line flag; only :mod:`cvmigrate.cli` maps a field to its flag and an
 error to an exit code (2, one line, never a traceback).
 
-Packages subclass :class:`UserError` for their own failures (``export.errors.ExportError``,
-``customvision.errors.TrainingApiError``, ``compare.errors.CompareError``). Configuration problems have their
-own types in :mod:`cvmigrate.config` (every problem at once, with its config path), which the CLI maps the
-same way.
+Each package's own failures are :class:`UserError` subclasses kept here, one home for every user error
+(:class:`ExportError`, :class:`TrainingApiError`, :class:`CompareError`). Configuration problems have their
+own types in :mod:`cvmigrate.config.problems` (every problem at once, with its config path), which the CLI
+maps the same way.
 """
 from __future__ import annotations
 
@@ -50,3 +50,41 @@ class SourceError(UserError):
 
 class ErrorClassesError(UserError):
     """An error-classes file that cannot be used; the message names the entry and the fix."""
+
+
+class TrainingApiError(UserError):
+    """The Custom Vision Training API cannot be used as asked (bad key, wrong endpoint, service failure)."""
+
+
+class ServiceError(TrainingApiError):
+    """A non-retryable answer from the Training API, with the CustomVisionError code when there is one."""
+
+    def __init__(self, operation: str, status: int, code: str, message: str):
+        self.operation, self.status, self.code, self.service_message = operation, status, code, message
+        detail = f"{code}: {message}" if code else message
+        super().__init__(f"{operation} failed with HTTP {status}" + (f" ({detail})" if detail else ""))
+
+
+class ImageUrlUnavailable(TrainingApiError):
+    """An image's SAS URL answered 403 (expired signature) or 404: ask the API for a fresh URL."""
+
+    def __init__(self, status: int):
+        self.status = status
+        super().__init__(f"the image URL answered HTTP {status}"
+                         + (" (its SAS signature has expired)" if status == 403 else ""))
+
+
+class UnsafeId(TrainingApiError):
+    """An identifier from the service that is not a GUID, so it must not become a file name."""
+
+
+class ExportError(UserError):
+    """The export cannot go on (bad key, wrong endpoint, unknown project, service failure)."""
+
+
+class ReconciliationError(ExportError):
+    """What was exported differs from what the service says the project holds."""
+
+
+class CompareError(UserError):
+    """The comparison cannot run (bad dataset, bad option, rejected key, unknown model)."""

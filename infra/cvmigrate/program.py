@@ -14,7 +14,7 @@ from .config import ConfigError, StackConfig, load_from_pulumi
 from .redaction import redact
 from .components.foundation import Foundation, FoundationArgs
 from .components.legacy import LegacyContext
-from .components.azure_policy import build_azure_policy
+from .components.policy_assignments import build_azure_policy
 from .components.workload import Workload, WorkloadArgs
 from .components.monitoring import Monitoring, MonitoringArgs, legacy_account_refs
 from .components.replacement_estate import ReplacementEstate

@@ -15,7 +15,7 @@ import re
 import pytest
 
 import pulumi_harness
-from cvmigrate.components import azure_policy as component
+from cvmigrate.components import policy_assignments as component
 from cvmigrate.components.access import ROLE_DEFINITIONS
 from cvmigrate.config.loader import load_from_pulumi
 from cvmigrate.config.parse import parse_stack_config

@@ -24,7 +24,7 @@ from itertools import combinations
 
 import pytest
 
-from cvmigrate.components import azure_policy as component
+from cvmigrate.components import policy_assignments as component
 from cvmigrate.components.access import ROLE_DEFINITIONS
 from cvmigrate.components.diagnostics import COGNITIVE_LOG_CATEGORIES
 from cvmigrate.paths import azure_policies_dir, queries_dir

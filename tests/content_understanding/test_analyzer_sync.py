@@ -10,7 +10,7 @@ import yaml
 from cvmigrate.artefacts import build_params
 from cvmigrate.cli import main
 from cvmigrate.config import parse_stack_config
-from cvmigrate.content_understanding.client import ContentUnderstandingClient, ContentUnderstandingError
+from cvmigrate.content_understanding.analyzers_api import ContentUnderstandingClient, ContentUnderstandingError
 from cvmigrate.content_understanding.definition import AnalyzerDefinition, AnalyzerField
 from cvmigrate.content_understanding.sync import sync_analyzers
 

@@ -115,7 +115,7 @@ def test_a_folder_with_another_projects_export_is_not_written_into(projects, exp
 
 def test_a_service_failure_that_outlasts_the_retries_is_one_line(projects, service, tmp_path, capsys, monkeypatch):
     service.fail(r"/tags$", 503, times=-1)
-    monkeypatch.setattr("cvmigrate.customvision.client.time.sleep", lambda s: None)
+    monkeypatch.setattr("cvmigrate.customvision.training_api.time.sleep", lambda s: None)
     code, err = cli(capsys, monkeypatch, service, tmp_path, "--project", "shelf")
     line = one_line_error(err)
     assert code == 2 and "GetTags still failing after 6 attempts (HTTP 503: ErrorUnknown" in line

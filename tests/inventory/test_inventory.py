@@ -105,7 +105,7 @@ def test_hygiene_findings_use_the_documented_thresholds(estate):
 
 def test_a_project_that_cannot_be_read_makes_the_inventory_incomplete(estate, capsys, monkeypatch):
     estate.fail(rf"/projects/{P2}/tags$", 503, times=-1)
-    monkeypatch.setattr("cvmigrate.customvision.client.time.sleep", lambda s: None)
+    monkeypatch.setattr("cvmigrate.customvision.training_api.time.sleep", lambda s: None)
     monkeypatch.setenv("CUSTOM_VISION_TRAINING_KEY", estate.key)
     code = main(["inventory", "--endpoint", estate.endpoint, "--format", "json"])
     captured = capsys.readouterr()

@@ -10,7 +10,7 @@ from typing import Mapping, Optional
 
 from .. import naming
 from ..clouds import Cloud
-from ..config.model import StackConfig
+from ..config.stack_config import StackConfig
 from ..errors import UserError
 from ..paths import queries_dir
 from ..config.replacement_refs import replacement_refs

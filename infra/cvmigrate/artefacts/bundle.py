@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, Mapping, Optional, Sequence
 
 from ..compare.evidence import evidence_rows
-from ..config.model import StackConfig
+from ..config.stack_config import StackConfig
 from ..config.replacement_refs import ReplacementRef
 from .alert_queries import AlertRule, alert_rules
 from .catalogue import ActivityAlert, MetricAlert, load_catalogue

@@ -26,7 +26,7 @@ import yaml
 
 from ..checklist import static_steps
 from ..config.alerts import THRESHOLD_RULES, Thresholds, query_windows, threshold_attr
-from ..config.model import StackConfig
+from ..config.stack_config import StackConfig
 from ..config.replacement_refs import ReplacementRef, replacement_refs
 from ..errors import ErrorClassesError
 from ..feature_map import load_feature_map

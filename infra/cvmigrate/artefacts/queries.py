@@ -19,7 +19,7 @@ from typing import Any, Iterable, Mapping, Optional, Sequence
 
 import jinja2
 
-from ..config.model import StackConfig
+from ..config.stack_config import StackConfig
 from ..config.replacement_refs import ReplacementRef
 from ..paths import queries_dir
 from .params import build_params, load_error_classes

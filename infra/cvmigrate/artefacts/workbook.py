@@ -14,7 +14,7 @@ from typing import Any, Mapping, Optional, Sequence
 import yaml
 
 from .. import naming
-from ..config.model import StackConfig
+from ..config.stack_config import StackConfig
 from ..paths import dashboards_dir
 from .params import build_params
 from .queries import RenderedQuery, template_environment

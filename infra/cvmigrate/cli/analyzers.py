@@ -9,7 +9,7 @@ import os
 import httpx
 
 from ..config import load_stack_file
-from ..content_understanding.client import ContentUnderstandingClient
+from ..content_understanding.analyzers_api import ContentUnderstandingClient
 from ..content_understanding.sync import sync_analyzers
 from ..errors import UserError
 

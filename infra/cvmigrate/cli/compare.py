@@ -12,10 +12,10 @@ import sys
 from pathlib import Path
 
 from ..compare import REPLACEMENTS, CompareOptions, exit_code, run_compare
-from ..compare.automl import KEY_ENV as AML_KEY
+from ..compare.automl_endpoint import KEY_ENV as AML_KEY
 from ..compare.customvision import KEY_ENV
-from ..compare.foundry import KEY_ENV as OPENAI_KEY
-from ..compare.render import markdown, table
+from ..compare.foundry_chat import KEY_ENV as OPENAI_KEY
+from ..compare.summary import markdown, table
 from ..errors import UserError
 from ..export.keyvault import legacy_key_location, read_secret
 from ..redaction import register

@@ -6,6 +6,6 @@ response cache), classification / detection (metrics), gate, report (compare.jso
 terminal table), chart (compare.png), comparison (the orchestration the command calls).
 """
 from .comparison import REPLACEMENTS, CompareOptions, exit_code, run_compare
-from .errors import CompareError
+from ..errors import CompareError
 
 __all__ = ["REPLACEMENTS", "CompareOptions", "CompareError", "exit_code", "run_compare"]

@@ -14,14 +14,14 @@ from typing import Any, Callable, Optional
 
 from ..export.files import write_json_atomic, write_text_atomic
 from . import report as report_module
-from .automl import AutoMLTarget
-from .chart import write_chart
+from .automl_endpoint import AutoMLTarget
+from .score_chart import write_chart
 from .customvision import CustomVisionTarget
 from .dataset import Selection, load_selection
-from .errors import CompareError
-from .foundry import FoundryTarget
+from ..errors import CompareError
+from .foundry_chat import FoundryTarget
 from .gate import evaluate, parse_gate
-from .render import markdown
+from .summary import markdown
 from .runner import CACHE, score_all
 from .target import Target
 

@@ -16,7 +16,7 @@ import uuid
 from typing import Optional
 
 from .dataset import Box, Sample
-from .errors import CompareError
+from ..errors import CompareError
 from .target import Auth, Prediction, ScoreFailure, check_url, http_failure, service_message
 from .transport import Reply, RequestSpec
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional, Union
 
-from .errors import CompareError
+from ..errors import CompareError
 
 MANIFEST = "manifest.json"
 ANNOTATIONS = "annotations.jsonl"

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import Optional
 
-from .errors import CompareError
+from ..errors import CompareError
 
 METRICS = {
     "multiclass": ("accuracy", "macroF1", "failureRate"),

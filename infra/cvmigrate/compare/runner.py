@@ -23,7 +23,7 @@ import httpx
 
 from ..export.files import write_json_atomic
 from .dataset import Sample, Selection
-from .errors import CompareError
+from ..errors import CompareError
 from .target import Prediction, ScoreFailure, Target, cache_key
 from .transport import Reply, Transient, send
 

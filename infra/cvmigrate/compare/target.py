@@ -16,7 +16,7 @@ from typing import Any, Optional, Protocol
 from urllib.parse import urlsplit
 
 from .dataset import Box, Sample
-from .errors import CompareError
+from ..errors import CompareError
 from .transport import Reply, RequestSpec
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")

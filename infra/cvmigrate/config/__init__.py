@@ -2,10 +2,10 @@
 from .alerts import AlertsConfig, SmsNumber, Thresholds
 from .arm import ArmId, ArmIdError, parse_arm_id
 from .azure_policy import AzurePolicyConfig
-from .errors import ConfigError, ConfigIssue, Problems
+from .problems import ConfigError, ConfigIssue, Problems
 from .loader import find_project_dir, load_from_pulumi, load_stack_file, read_stack_file, stack_file_path
 from .stack_file import Secret, StackFileError
-from .model import (
+from .stack_config import (
     CUTOVER_STATES, DEFAULT_RETIREMENT_DATE, KIND_IMAGE_ANALYSIS, KIND_PREDICTION, KIND_TRAINING,
     LEGACY_KINDS, ArchiveConfig, CustomVisionConfig, CutoverConfig, ImageAnalysisConfig, KeyVaultConfig,
     LegacyAccount, LogAnalyticsConfig, ResourceGroupConfig, StackConfig, WorkloadConfig,

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 
 from .arm import ArmId, ArmIdError, parse_arm_id
-from .model import LEGACY_MODES, ROLE_KINDS, CustomVisionConfig, ImageAnalysisConfig, LegacyAccount
+from .stack_config import LEGACY_MODES, ROLE_KINDS, CustomVisionConfig, ImageAnalysisConfig, LegacyAccount
 from .patterns import COGNITIVE_ACCOUNT_NAME, LOCATION
 from .reader import Node
 

@@ -9,8 +9,8 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from .errors import ConfigError, ConfigIssue
-from .model import StackConfig
+from .problems import ConfigError, ConfigIssue
+from .stack_config import StackConfig
 from .parse import parse_stack_config
 from .stack_file import StackFileError, decode_delivered, delivered_config, read_stack_bytes
 

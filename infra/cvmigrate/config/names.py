@@ -15,8 +15,8 @@ from typing import Optional
 import yaml
 
 from .. import naming
-from .errors import Problems
-from .model import StackConfig, WorkloadConfig
+from .problems import Problems
+from .stack_config import StackConfig, WorkloadConfig
 from .replacement import endpoint_name, foundry_account_name, shared_foundry_account_name
 
 RULES_FILE = Path(__file__).resolve().parent.parent / "name_rules.yaml"

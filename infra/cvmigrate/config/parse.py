@@ -17,9 +17,9 @@ from .arm import ArmId, ArmIdError, parse_arm_id
 from .azure_policy import parse_azure_policy
 from ..tags import count_problem, tag_problems
 from .claims import NameClaims
-from .errors import ConfigIssue, Problems
+from .problems import ConfigIssue, Problems
 from .legacy_accounts import ParseContext, parse_custom_vision, parse_image_analysis
-from .model import (
+from .stack_config import (
     CUTOVER_STATES, DEFAULT_RETIREMENT_DATE, ArchiveConfig, CutoverConfig, EvidenceConfig, KeyVaultConfig,
     LogAnalyticsConfig, ResourceGroupConfig, StackConfig, WorkloadConfig,
 )

@@ -5,7 +5,7 @@ import datetime as dt
 import re
 from typing import Any, Iterable, Iterator
 
-from .errors import Problems, did_you_mean
+from .problems import Problems, did_you_mean
 from .stack_file import Secret
 
 # A date as Pulumi may deliver it: "2027-03-31", Go's time text of an unquoted YAML date

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .model import StackConfig
+from .stack_config import StackConfig
 from .replacement import endpoint_name, foundry_account_name, shared_foundry_account_name
 
 TARGETS = ("automl", "foundry", "documentIntelligence", "face", "contentUnderstanding")

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Sequence
 
-from .client import ContentUnderstandingClient
+from .analyzers_api import ContentUnderstandingClient
 from .definition import AnalyzerDefinition
 
 

@@ -6,8 +6,8 @@ Modules: client (TrainingClient, the operations), http (endpoint, error bodies, 
 validation for anything that becomes a file name), platforms (export platforms and flavors), tagnames (tags
 equal ignoring case), errors.
 """
-from .client import TrainingClient
-from .errors import ImageUrlUnavailable, ServiceError, TrainingApiError, UnsafeId
+from .training_api import TrainingClient
+from ..errors import ImageUrlUnavailable, ServiceError, TrainingApiError, UnsafeId
 from .ids import is_guid
 
 __all__ = ["TrainingClient", "TrainingApiError", "ServiceError", "ImageUrlUnavailable", "UnsafeId", "is_guid"]

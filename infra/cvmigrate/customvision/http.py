@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from .errors import TrainingApiError
+from ..errors import TrainingApiError
 
 API_BASE = "/customvision/v3.3/training"
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .errors import UnsafeId
+from ..errors import UnsafeId
 
 GUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 SHOWN = 60   # characters of a hostile value quoted in an error message

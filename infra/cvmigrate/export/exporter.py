@@ -20,13 +20,13 @@ from typing import Any, Callable, Optional
 from .. import __version__
 from ..customvision import TrainingClient
 from ..customvision.platforms import DEFAULT_PLATFORM
-from .errors import ExportError, ReconciliationError
+from ..errors import ExportError, ReconciliationError
 from .files import write_json_atomic, write_jsonl_atomic, write_text_atomic
 from .holdout import cutoff, parse_holdout, record as holdout_record, test_ids as holdout_ids
 from .imagestore import JOURNAL, ImageStore, StoredImage, download_all
 from .mapping import DETECTION, MULTICLASS, MULTILABEL, map_image, record, task_type
 from .mltable import ANNOTATIONS, datastore_base, local_base, write_mltable
-from .model import check_platform, choose_iteration, export_model
+from .trained_model import check_platform, choose_iteration, export_model
 from .readme import render as render_readme
 from .source import fetch_with_fresh_urls, legacy_model, list_images, resolve_project
 from .split import counts_per_tag, stratified_split

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Optional, Union
 
-from .errors import ExportError
+from ..errors import ExportError
 
 PUBLISHED = "published"
 

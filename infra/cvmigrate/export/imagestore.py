@@ -25,10 +25,9 @@ from pathlib import Path
 from typing import Callable, Iterable, Optional
 from urllib.parse import urlsplit
 
-from ..customvision.client import Downloaded
-from ..customvision.errors import TrainingApiError
+from ..customvision.training_api import Downloaded
+from ..errors import ExportError, TrainingApiError
 from ..customvision.ids import GUID, image_file_stem
-from .errors import ExportError
 
 JOURNAL = ".cvmigrate-export.journal"
 KNOWN_EXTENSIONS = {"jpg", "jpeg", "png", "bmp", "gif", "tif", "tiff", "webp", "jpe", "jfif"}

@@ -8,7 +8,7 @@ from .. import naming
 from ..clouds import Cloud, resolve_cloud
 from ..config import load_stack_file
 from ..redaction import register
-from .errors import ExportError
+from ..errors import ExportError
 
 
 def training_key_location(stack: str, workload: str, cloud: Optional[Cloud] = None) -> tuple[str, str]:

@@ -20,7 +20,7 @@ import math
 from dataclasses import dataclass
 from typing import Any, Optional
 
-from .errors import ExportError
+from ..errors import ExportError
 
 MULTICLASS = "image_classification"
 MULTILABEL = "image_classification_multilabel"

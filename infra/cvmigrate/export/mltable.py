@@ -11,7 +11,7 @@ from pathlib import Path
 
 import yaml
 
-from .errors import ExportError
+from ..errors import ExportError
 from .files import write_text_atomic
 
 ANNOTATIONS = "annotations.jsonl"

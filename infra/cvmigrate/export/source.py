@@ -7,9 +7,9 @@ from pathlib import Path
 from typing import Any, Optional
 
 from ..customvision import ImageUrlUnavailable, ServiceError, TrainingApiError, TrainingClient, is_guid
-from ..customvision.client import PORTAL_OVERLAP_THRESHOLD, PORTAL_THRESHOLD, Downloaded
+from ..customvision.training_api import PORTAL_OVERLAP_THRESHOLD, PORTAL_THRESHOLD, Downloaded
 from ..customvision.ids import image_file_stem
-from .errors import ExportError
+from ..errors import ExportError
 from .mapping import DETECTION
 
 PERFORMANCE_THRESHOLD = PORTAL_THRESHOLD

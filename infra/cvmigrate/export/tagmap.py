@@ -9,7 +9,7 @@ from typing import Optional
 import yaml
 
 from ..customvision.tagnames import case_groups
-from .errors import ExportError
+from ..errors import ExportError
 
 
 def read_tag_map(path: Path) -> dict[str, str]:

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, Optional
 from urllib.parse import urlsplit, urlunsplit
 
-from .errors import ExportError
+from ..errors import ExportError
 
 CONTENT_TYPES = {"jpg": "image/jpeg", "jpeg": "image/jpeg", "png": "image/png", "bmp": "image/bmp",
                  "gif": "image/gif", "tif": "image/tiff", "tiff": "image/tiff", "webp": "image/webp",

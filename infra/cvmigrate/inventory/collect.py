@@ -11,7 +11,7 @@ import datetime as dt
 from typing import Any, Callable, Optional
 
 from ..customvision import TrainingApiError, TrainingClient
-from ..customvision.client import PORTAL_OVERLAP_THRESHOLD, PORTAL_THRESHOLD
+from ..customvision.training_api import PORTAL_OVERLAP_THRESHOLD, PORTAL_THRESHOLD
 from .findings import project_findings
 
 INVENTORY_VERSION = 1

@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Iterable, Mapping
 
-from ..config.model import DEFAULT_RETIREMENT_DATE, LEGACY_KINDS
+from ..config.stack_config import DEFAULT_RETIREMENT_DATE, LEGACY_KINDS
 from ..tags import TAG_ENV
 from .values import ACCOUNT, STRING_LIST, UNKNOWN, Finding, PolicySpec, get
 

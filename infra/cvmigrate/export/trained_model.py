@@ -17,7 +17,7 @@ from typing import Callable, Optional
 
 from ..customvision import ImageUrlUnavailable, ServiceError, TrainingClient
 from ..customvision.platforms import DONE, FAILED, FLAVORS
-from .errors import ExportError
+from ..errors import ExportError
 from .source import current_iteration
 
 MODEL_DIR = "model"

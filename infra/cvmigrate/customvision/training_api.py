@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from .errors import ImageUrlUnavailable, ServiceError, TrainingApiError
+from ..errors import ImageUrlUnavailable, ServiceError, TrainingApiError
 from ..redaction import redact, register
 from .http import (API_BASE, RETRY_STATUSES, backoff_seconds, check_key, error_body, normalise_endpoint,
                    retry_after_seconds)

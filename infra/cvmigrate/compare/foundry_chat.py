@@ -18,7 +18,7 @@ import json
 from typing import Any, Optional
 
 from .dataset import Box, Sample
-from .errors import CompareError
+from ..errors import CompareError
 from .target import Auth, Prediction, ScoreFailure, check_url, http_failure, service_message
 from .transport import Reply, RequestSpec
 
