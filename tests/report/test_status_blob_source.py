@@ -79,6 +79,7 @@ def test_blob_source_local_copy_and_cache_give_the_same_report(archive_in_azurit
     assert "0 new or changed file(s) read" in err
     assert from_blob == from_local == from_cache and code_local == code_blob == code_cached
     assert from_blob["source"]["load"]["rowsLoaded"]["AzureDiagnostics"] > 0
+    assert from_blob["source"]["load"]["rowsLoaded"]["AzureMetrics"] > 0     # the insights-metrics-pt1m container too
 
 
 def test_az_url_reads_one_container_and_lists_only_the_window(archive_in_azurite, capsys, monkeypatch):

@@ -55,7 +55,7 @@ def test_skipped_records_are_counted_by_reason(capsys, stack, mixed_archive):
     assert load["skipped"] == {"corrupt": 2, "invalid_time": 1, "unknown_category": 2, "other_resource_type": 2,
                                "other_table": 1, "oversize": 0, "duplicate": 0, "future_time": 0, "unreadable": 0}
     assert load["complete"] is True and load["problems"] == {"byReason": {}, "listed": []}
-    assert load["rowsLoaded"] == {"AzureDiagnostics": 20, "AmlOnlineEndpointTrafficLog": 5}
+    assert load["rowsLoaded"] == {"AzureDiagnostics": 20, "AmlOnlineEndpointTrafficLog": 5, "AzureMetrics": 0}
     assert (load["files"], load["ignoredFiles"]) == (8, 1)
     assert report["source"]["partial"] is False
 

@@ -1,5 +1,6 @@
 """Local diagnostic archives: find the files, load them into DuckDB as AzureDiagnostics /
-AmlOnlineEndpointTrafficLog rows (the columns of queries/tables.yaml), count what was skipped and why.
+AmlOnlineEndpointTrafficLog rows (the columns of queries/tables.yaml), and the ``insights-metrics-pt1m`` blobs
+as AzureMetrics rows (:mod:`.archive_metrics`), count what was skipped and why.
 
 Two kinds of files are understood:
 
@@ -62,6 +63,7 @@ from ..clouds import Cloud, resolve_cloud
 from ..errors import ArchiveError
 from .archive_blobs import is_blob_source, list_blobs, open_blob_filesystem, parse_blob_source
 from .archive_listing import Entry, Problem, Window, list_local, newest_day, short_error
+from .archive_metrics import insert_metrics, stage_metrics
 from .archive_staging import insert_exports, insert_raw, stage_exports, stage_raw
 from .archive_store import DEFAULT_RETENTION_DAYS, LoadStats, build, open_store, record_files, sync
 
@@ -136,8 +138,7 @@ def ingest(con: Any, entries: list[Entry], *, fs: Any = None, progress: bool = F
     is split until the unreadable files are found; those are returned as problems (and not recorded). Blobs
     (``fs``: adlfs) are fetched concurrently into a temporary folder per chunk, then read like local files."""
     problems: list[Problem] = []
-    groups = [("raw", [e for e in entries if e.kind == "raw"]),
-              ("export", [e for e in entries if e.kind == "export"])]
+    groups = [(kind, [e for e in entries if e.kind == kind]) for kind in ("raw", "export", "metrics")]
     with tqdm(total=sum(e.size for e in entries), unit="B", unit_scale=True, desc="loading archive",
               file=sys.stderr, disable=not progress, leave=False) as bar:
         for kind, group in groups:
@@ -175,10 +176,7 @@ def _fetch(fs: Any, chunk: list[Entry], folder: Path, problems: list[Problem]) -
 
 def _ingest_chunk(con: Any, kind: str, chunk: list[Entry], problems: list[Problem]) -> None:
     try:   # reading and staging happen outside the transaction: a failed whole-file probe must not abort it
-        if kind == "raw":
-            stage_raw(con, chunk)
-        else:
-            stage_exports(con, chunk)
+        _STEPS[kind][0](con, chunk)
     except (duckdb.IOException, duckdb.HTTPException, duckdb.InvalidInputException, OSError) as exc:
         if len(chunk) == 1:
             entry = chunk[0].as_origin()
@@ -194,7 +192,7 @@ def _ingest_chunk(con: Any, kind: str, chunk: list[Entry], problems: list[Proble
         con.execute("UPDATE cvm_stage SET _file = m.path FROM cvm_map m WHERE cvm_stage._file = m.tmp")
     con.execute("BEGIN")
     try:
-        (insert_raw if kind == "raw" else insert_exports)(con)
+        _STEPS[kind][1](con)
         con.execute("INSERT INTO store.cvm_skips SELECT _file, reason, count(*) FROM cvm_stage "
                     "WHERE reason IS NOT NULL GROUP BY _file, reason")
         record_files(con, [e.as_origin() for e in chunk])
@@ -203,6 +201,11 @@ def _ingest_chunk(con: Any, kind: str, chunk: list[Entry], problems: list[Proble
         con.execute("ROLLBACK")
         raise
     con.execute("DROP TABLE cvm_stage")
+
+
+# Per kind of file: the staging step (read a chunk into TEMP cvm_stage) and the insert step (kept rows -> store).
+_STEPS = {"raw": (stage_raw, insert_raw), "export": (stage_exports, insert_exports),
+          "metrics": (stage_metrics, insert_metrics)}
 
 
 def _one_line(exc: BaseException) -> str:

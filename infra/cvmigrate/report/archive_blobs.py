@@ -13,7 +13,7 @@ from typing import Any, Iterable, Optional
 from urllib.parse import urlsplit
 
 from ..clouds import Cloud, clouds
-from .archive_listing import (RAW_CONTAINER_PREFIX, Listing, ListingError, Problem, Window, entry_of,
+from .archive_listing import (METRICS_CONTAINER, RAW_CONTAINER_PREFIX, Listing, ListingError, Problem, Window, entry_of,
                               outside_window, partition_of, resource_of, short_error)
 
 LIST_THREADS = 16
@@ -96,7 +96,8 @@ def open_blob_filesystem(loc: BlobLocation, cloud: Cloud, environ: Optional[dict
 
 
 def list_blobs(fs: Any, loc: BlobLocation, window_for: Any, prune: Optional[Window] = None) -> Listing:
-    """List the container under the prefix (no container: every ``insights-logs-*`` container of the account):
+    """List the container under the prefix (no container: every ``insights-logs-*`` container of the account and
+    ``insights-metrics-pt1m``):
     folders with ``ls`` down to the ``d=`` level, then one flat ``find`` per day of the window (in parallel)."""
     listing = Listing(location=loc.shown)
     root = f"{loc.container}/{loc.prefix}".strip("/")
@@ -104,7 +105,8 @@ def list_blobs(fs: Any, loc: BlobLocation, window_for: Any, prune: Optional[Wind
     try:
         top = fs.ls(root, detail=True)
         if not root:
-            top = [c for c in top if c["name"].strip("/").lower().startswith(RAW_CONTAINER_PREFIX)]
+            top = [c for c in top if c["name"].strip("/").lower().startswith(RAW_CONTAINER_PREFIX)
+                   or c["name"].strip("/").lower() == METRICS_CONTAINER]
     except FileNotFoundError:
         raise ListingError(f"{listing.location}: no such container or prefix") from None
     except Exception as exc:  # noqa: BLE001 - authorisation, network, bad credentials

@@ -24,6 +24,7 @@ from typing import Any, Optional
 from ..errors import ArchiveError
 
 RAW_CONTAINER_PREFIX = "insights-logs-"
+METRICS_CONTAINER = "insights-metrics-pt1m"      # the AllMetrics category's container (PT1M grain)
 EXPORT_SUFFIXES = (".jsonl", ".ndjson", ".json")
 MARGIN_DAYS = 2
 _Y, _M, _D = re.compile(r"y=(\d{4})"), re.compile(r"m=(\d{2})"), re.compile(r"d=(\d{2})")
@@ -45,7 +46,7 @@ class Entry:
     path: str
     size: int
     version: str                 # blob ETag, or a local file's mtime in ns
-    kind: str                    # "raw" (diagnostic-settings blob) or "export" (Log Analytics rows)
+    kind: str                    # "raw" (resource-log blob), "metrics" (metrics blob) or "export" (LA rows)
     hour: Optional[dt.datetime]  # the blob's y/m/d/h (receive hour), naive UTC; None for exports
     resource: Optional[str]      # upper-case resource ID from the path
     origin: Optional[str] = None  # a blob downloaded to ``path``: the blob's own path
@@ -130,13 +131,15 @@ def _hour_of(path: str) -> Optional[dt.datetime]:
 
 
 def classify(path: str) -> Optional[str]:
-    """"raw", "export" or None (not an archive file) from the name alone."""
+    """"raw", "metrics", "export" or None (not an archive file) from the name alone."""
     name = path.lower()
     if name.endswith(".gz"):
         name = name[:-3]
     if not name.endswith(EXPORT_SUFFIXES):
         return None
     segments = path.split("/")
+    if name.endswith(".json") and any(s.lower() == METRICS_CONTAINER for s in segments):
+        return "metrics"
     if name.endswith(".json") and (any(s.lower().startswith(RAW_CONTAINER_PREFIX) for s in segments)
                                    or any(s.startswith("resourceId=") for s in segments)):
         return "raw"
@@ -147,7 +150,7 @@ def entry_of(path: str, size: int, version: str) -> Optional[Entry]:
     kind = classify(path)
     if kind is None:
         return None
-    return Entry(path, size, version, kind, _hour_of(path) if kind == "raw" else None, resource_of(path))
+    return Entry(path, size, version, kind, _hour_of(path) if kind != "export" else None, resource_of(path))
 
 
 def partition_of(segments: list[str]) -> Optional[tuple[str, Optional[dt.date]]]:

@@ -31,12 +31,13 @@ from ..errors import ArchiveError
 from .archive_listing import Entry, Listing, Problem
 from .duck import DUCK_TYPES, create_tables, table_schemas
 
-STORE_VERSION = "1"                  # bump when the ingested columns or rules change: the cache is rebuilt
+STORE_VERSION = "2"                  # bump when the ingested columns or rules change: the cache is rebuilt
 FUTURE_TOLERANCE = dt.timedelta(days=1)
 DEFAULT_RETENTION_DAYS = 400
 SKIP_REASONS = ("corrupt", "invalid_time", "unknown_category", "other_resource_type", "other_table", "oversize",
                 "duplicate", "future_time", "unreadable")
-TABLES = {"AzureDiagnostics": "store.cvm_diag", "AmlOnlineEndpointTrafficLog": "store.cvm_aml"}
+TABLES = {"AzureDiagnostics": "store.cvm_diag", "AmlOnlineEndpointTrafficLog": "store.cvm_aml",
+          "AzureMetrics": "store.cvm_metrics"}     # the last one: insights-metrics-pt1m blobs (.archive_metrics)
 PROBLEMS_LISTED = 50                 # files named in the report; every one is counted
 
 

@@ -20,7 +20,10 @@ What it contains, per workload (config order i = 0, 1, 2 ...):
 - duplicate deliveries (``duplicate_rate`` of the records written twice, counted in the manifest); the archive
   starts and ends where ``end`` and ``days`` put it, usually mid-week (the manifest says so), so the first and
   the current week are partial;
-- a few corrupt (truncated) lines and records the loader must skip (another resource type, an unknown category).
+- a few corrupt (truncated) lines and records the loader must skip (another resource type, an unknown category);
+- the platform metrics of every Cognitive Services account (TotalCalls, SuccessfulCalls, errors per minute in
+  ``insights-metrics-pt1m``, consistent with the logs: :mod:`.synthetic_metrics`), and the broken log pipelines
+  asked for (``broken``: an account's logs stop at a given hour while its metrics go on), in the manifest.
 
 Custom Vision OperationName values are not documented; the sample uses the REST operation IDs as stand-ins.
 Deterministic: the same stack, seed, days, end and volume give byte-identical files.
@@ -37,6 +40,7 @@ from typing import Any, Optional, Sequence
 import yaml
 
 from .. import naming
+from .synthetic_metrics import BrokenPipeline, MetricsRecorder
 from .traffic_shape import day_noise, hour_factor
 from ..config.replacement_refs import replacement_refs
 
@@ -85,6 +89,8 @@ class SampleSummary:
     skippable_records: int = 0
     regressing_workload: str = ""
     duplicates: int = 0
+    metric_files: int = 0
+    metric_records: int = 0
     manifest: Optional[Path] = None
     legacy_calls: dict[str, int] = field(default_factory=dict)       # workload -> legacy records written
     replacement_calls: dict[str, int] = field(default_factory=dict)
@@ -158,12 +164,16 @@ def _legacy_daily(position: int, day: int, days: int, cut_over: bool) -> float:
 def write_sample(cfg: Any, out: Path | str, *, days: int = 120, seed: int = 7,
                  end: Optional[dt.datetime] = None, records: Optional[int] = None,
                  corrupt: int = 5, plants: Optional[Sequence[Plant]] = None,
-                 duplicate_rate: float = DUPLICATE_RATE) -> SampleSummary:
+                 duplicate_rate: float = DUPLICATE_RATE, broken: Sequence[BrokenPipeline] = (),
+                 metrics: bool = True) -> SampleSummary:
     """Write the archive under ``out``; ``end`` (default: today 00:00 UTC) is the end of the last hour
     written; ``records`` scales every volume so the archive holds about that many records. ``plants``: the
     regressions to plant (default: the first dual-run workload at 4x over the last ``REGRESSION_HOURS`` hours);
     each goes to the manifest (``sample-manifest.yaml``) with its seasonal baseline and the calls written.
-    ``duplicate_rate``: share of records delivered twice (storage export is at-least-once)."""
+    ``duplicate_rate``: share of records delivered twice (storage export is at-least-once). ``metrics``: also
+    write the accounts' platform metrics (``insights-metrics-pt1m``); ``broken``: accounts whose RequestResponse
+    logs stop at a given hour (their metrics go on), listed in the manifest. The records drawn are the same
+    whatever ``metrics`` and ``broken`` say: only what is written differs."""
     if days < 1:
         raise ValueError("days must be at least 1")
     out = Path(out)
@@ -183,6 +193,11 @@ def write_sample(cfg: Any, out: Path | str, *, days: int = 120, seed: int = 7,
     positions = {w.name: i for i, w in enumerate(cfg.workloads)}
     cut_over = {w.name for w in cfg.workloads if w.cutover.state in ("cut-over", "decommissioned")}
     has_replacement = {s.workload for s in streams if not s.legacy}
+    recorder = MetricsRecorder()
+    cut = {b.account.lower(): b.start for b in broken}
+    unknown = set(cut) - {s.name.lower() for s in streams if s.label != "automl"}
+    if unknown:
+        raise ValueError(f"no Cognitive Services account {', '.join(sorted(unknown))} in the stack")
 
     scale = 1.0
     if records:
@@ -200,6 +215,7 @@ def write_sample(cfg: Any, out: Path | str, *, days: int = 120, seed: int = 7,
             bursts[(cfg.workloads[pos].name, hour)] = (status, int(calls * max(scale, 0.05)) or 1)
 
     written: list[Path] = []
+    candidates: list[Path] = []     # every blob the traffic fills, written or lost to a broken pipeline
     for index, s in enumerate(streams):
         ips = [f"10.{20 + s.position}.{k}.***" for k in range(1, 4)] + ["52.174.3.***"]
         loc = cfg.location
@@ -230,6 +246,13 @@ def write_sample(cfg: Any, out: Path | str, *, days: int = 120, seed: int = 7,
             for sec, status in zip(seconds, statuses):
                 t = hour + dt.timedelta(seconds=sec, microseconds=rng.randrange(1_000_000))
                 lines.append(_record(s, t, status, rng, ips, loc))
+            if s.label != "automl":
+                recorder.add(s.resource_id, hour, seconds, statuses)
+            # At-least-once delivery: a few records arrive twice, byte for byte.
+            twice = [line for line in lines if rng.random() < duplicate_rate]
+            if s.name.lower() in cut and hour >= cut[s.name.lower()]:
+                candidates.append(_blob_path(out, s, hour))
+                continue                    # a broken log pipeline: the calls happen, their logs never arrive
             if plant is not None:
                 planted_calls[plant] = planted_calls.get(plant, 0) + len(lines)
             if s.legacy:
@@ -239,20 +262,26 @@ def write_sample(cfg: Any, out: Path | str, *, days: int = 120, seed: int = 7,
             path = _blob_path(out, s, hour)
             path.parent.mkdir(parents=True, exist_ok=True)
             summary.records += len(lines)
-            # At-least-once delivery: a few records arrive twice, byte for byte.
-            twice = [line for line in lines if rng.random() < duplicate_rate]
             summary.duplicates += len(twice)
             path.write_text("\n".join(lines + twice) + "\n", encoding="utf-8")
             written.append(path)
+            candidates.append(path)
 
     # Damage a few blobs the way an interrupted download does: a truncated last line.
-    for path in sorted(rng.sample(written, min(corrupt, len(written)))):
+    for path in sorted(rng.sample(candidates, min(corrupt, len(candidates)))):
+        if not path.exists():
+            continue
         text = path.read_text(encoding="utf-8")
         path.write_text(text + text.splitlines()[-1][: 40] + "\n", encoding="utf-8")
         summary.corrupt_lines += 1
     summary.skippable_records += _write_noise(out, cfg, end, rng)
     summary.files = len(written) + 2
-    summary.manifest = _write_manifest(out, seed, start, end, plants, baseline, planted_calls, summary)
+    if metrics:
+        summary.metric_files, summary.metric_records = recorder.write(out)
+    pipelines = [{"account": s.name, "resourceId": s.resource_id, "from": _iso(cut[s.name.lower()]),
+                  "callsWithoutLogs": recorder.calls(s.resource_id, cut[s.name.lower()])}
+                 for s in streams if s.name.lower() in cut and s.label != "automl"]
+    summary.manifest = _write_manifest(out, seed, start, end, plants, baseline, planted_calls, summary, pipelines)
     return summary
 
 
@@ -264,9 +293,9 @@ def _count(rng: random.Random, expected: float) -> int:
 
 
 def _write_manifest(out: Path, seed: int, start: dt.datetime, end: dt.datetime, plants: Sequence[Plant],
-                    baseline: dict, calls: dict, summary: "SampleSummary") -> Path:
+                    baseline: dict, calls: dict, summary: "SampleSummary", pipelines: list) -> Path:
     """What was planted, for `cvmigrate backtest` and the tests (YAML: the archive loader ignores it)."""
-    iso = lambda t: t.strftime("%Y-%m-%dT%H:%M:%SZ")  # noqa: E731
+    iso = _iso
     doc = {
         "seed": seed, "start": iso(start), "end": iso(end),
         "startsMidWeek": start.weekday() != 6 or start.hour != 0,
@@ -275,10 +304,16 @@ def _write_manifest(out: Path, seed: int, start: dt.datetime, end: dt.datetime, 
         "regressions": [{"workload": p.workload, "start": iso(p.start), "hours": p.hours, "factor": p.factor,
                          "seasonalBaselineCalls": round(baseline.get(p, 0.0), 1), "callsWritten": calls.get(p, 0)}
                         for p in plants],
+        "metricRecords": summary.metric_records,
+        "brokenPipelines": pipelines,
     }
     path = out / MANIFEST
     path.write_text(yaml.safe_dump(doc, sort_keys=False), encoding="utf-8")
     return path
+
+
+def _iso(t: dt.datetime) -> str:
+    return t.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _status(rng: random.Random) -> int:
