@@ -3,6 +3,8 @@
 Steps, in order (the migration guides: assess current usage -> ... -> update production workflows):
 
 1. ``assessed``            a `cvmigrate scan --format json` report of the workload's code (workloads[].evidence.scan)
+                           or a complete `cvmigrate inventory --format json` of its training resource
+                           (evidence.inventory)
 2. ``data-exported``       a complete `cvmigrate export` manifest (evidence.export); Image Analysis-only
                            workloads have no labelled data: not-applicable
 3. ``replacement-deployed`` the stack configures the workload's replacement (workloads[].replacement)
@@ -70,9 +72,7 @@ def scan_features(doc: dict) -> list[str]:
     return sorted({f["feature"] for f in doc.get("findings", []) if isinstance(f, dict) and "feature" in f})
 
 
-def _assessed(w: WorkloadConfig, base: Path) -> tuple[str, str]:
-    if not w.evidence.scan:
-        return "pending", "no scan report: run `cvmigrate scan <code> --format json --out FILE`, set evidence.scan"
+def _scan_evidence(w: WorkloadConfig, base: Path) -> tuple[str, str]:
     doc, problem = _read_json(_resolve(base, w.evidence.scan))
     if doc is None or doc.get("tool") != "cvmigrate scan":
         return "unknown", f"evidence.scan: {problem or 'not a cvmigrate scan report'}"
@@ -81,6 +81,41 @@ def _assessed(w: WorkloadConfig, base: Path) -> tuple[str, str]:
     return "done", (f"scan {w.evidence.scan}: {len(doc.get('findings', []))} findings "
                     f"({by_kind.get('sdk', 0)} sdk, {by_kind.get('rest', 0)} rest, {by_kind.get('secret', 0)} secret); "
                     f"features: {features}")
+
+
+def _inventory_evidence(w: WorkloadConfig, base: Path) -> tuple[str, str]:
+    doc, problem = _read_json(_resolve(base, w.evidence.inventory))
+    if doc is None or "inventory_version" not in doc or not isinstance(doc.get("projects"), list):
+        return "unknown", f"evidence.inventory: {problem or 'not the JSON of `cvmigrate inventory --format json`'}"
+    projects = [p for p in doc["projects"] if isinstance(p, dict)]
+    unread = sum(1 for p in projects if "error" in p)
+    iterations = sum(len(p.get("iterations") or []) for p in projects if "error" not in p)
+    published = sum(1 for p in projects if "error" not in p for it in p.get("iterations") or []
+                    if isinstance(it, dict) and it.get("publishName"))
+    summary = (f"inventory {w.evidence.inventory}: {len(projects)} project(s), {iterations} iteration(s), "
+               f"{published} published, collected {doc.get('collected_at', '?')}")
+    if doc.get("status") != "complete":
+        return "in-progress", (f"{summary}; incomplete ({unread} project(s) not read): re-run "
+                               "`cvmigrate inventory --format json`")
+    return "done", summary
+
+
+def _assessed(w: WorkloadConfig, base: Path) -> tuple[str, str]:
+    """Done on a readable scan report or a complete inventory; any named report that cannot be read makes the
+    step unknown (fail closed: one good report does not hide a broken one)."""
+    found = []
+    if w.evidence.scan:
+        found.append(_scan_evidence(w, base))
+    if w.evidence.inventory:
+        found.append(_inventory_evidence(w, base))
+    if not found:
+        return "pending", ("no scan report or inventory: run `cvmigrate scan <code> --format json --out FILE` "
+                           "(evidence.scan) or `cvmigrate inventory --format json > FILE` (evidence.inventory)")
+    states = [state for state, _ in found]
+    evidence = "; ".join(text for _, text in found)
+    if "unknown" in states:
+        return "unknown", evidence
+    return ("done" if "done" in states else "in-progress"), evidence
 
 
 def _exported(w: WorkloadConfig, base: Path) -> tuple[str, str]:

@@ -107,3 +107,43 @@ def test_cli_out_in_a_missing_folder_is_one_line_and_writes_nothing(scan_tree: P
     err = capsys.readouterr().err.strip()
     assert err.startswith("cvmigrate scan: --out") and "\n" not in err
     assert not target.parent.exists()
+
+
+def test_fail_on_gates_ci_by_sarif_level_after_writing_the_report(scan_tree: Path, tmp_path: Path, capsys):
+    """--fail-on LEVEL: exit 3 when a finding is at that SARIF level or above (error > warning > note), the
+    report written whole first; none (the default) keeps exit 0."""
+    doc = json.loads(render(scan([scan_tree]), "json"))
+    kinds = doc["summary"]["byKind"]
+    expected = {"error": kinds["secret"],
+                "warning": kinds["secret"] + kinds["sdk"] + kinds["rest"] + kinds["header"],
+                "note": doc["summary"]["findings"]}
+    assert expected["error"] < expected["warning"] < expected["note"]
+    out = tmp_path / "gate.json"
+    assert main(["scan", str(scan_tree), "--format", "json", "--out", str(out)]) == 0
+    capsys.readouterr()
+    for level, count in expected.items():
+        out.unlink()
+        assert main(["scan", str(scan_tree), "--format", "json", "--out", str(out), "--fail-on", level]) == 3
+        assert json.loads(out.read_text())["summary"]["findings"] == doc["summary"]["findings"]
+        err = capsys.readouterr().err.strip().splitlines()
+        assert err[-1] == f"cvmigrate scan: {count} finding(s) at level {level} or above (--fail-on {level})"
+
+
+def test_fail_on_passes_below_its_level(tmp_path: Path, capsys):
+    (tmp_path / "settings.yaml").write_text("vision:\n  endpoint: https://contoso-vision.cognitiveservices.azure.com/\n")
+    assert main(["scan", str(tmp_path), "--format", "json", "--fail-on", "warning"]) == 0
+    assert json.loads(capsys.readouterr().out)["summary"]["byKind"] == {"endpoint": 1}
+    assert main(["scan", str(tmp_path), "--format", "json", "--fail-on", "note"]) == 3
+    (tmp_path / "settings.yaml").unlink()
+    (tmp_path / "predict.py").write_text(
+        "from azure.cognitiveservices.vision.customvision.prediction import CustomVisionPredictionClient\n")
+    capsys.readouterr()
+    assert main(["scan", str(tmp_path), "--fail-on", "error"]) == 0
+    assert main(["scan", str(tmp_path), "--fail-on", "warning"]) == 3
+
+
+def test_fail_on_rejects_an_unknown_level_with_exit_2(tmp_path: Path, capsys):
+    assert main(["scan", str(tmp_path), "--fail-on", "secret"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "Traceback" not in err
+    assert err.splitlines()[-1].startswith("cvmigrate scan: error: argument --fail-on: invalid choice: 'secret'")

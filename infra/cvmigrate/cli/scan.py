@@ -9,8 +9,10 @@ import tempfile
 from pathlib import Path
 
 from ..errors import UserError
-from ..scan.formats import FORMATS, render
-from ..scan.scanner import scan
+from ..scan.formats import FORMATS, LEVELS, at_or_above, render
+from ..scan.scanner import ScanResult, scan
+
+EXIT_FOUND = 3
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -20,6 +22,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--format", choices=FORMATS, default="table", help="output format (default table); sarif is "
                                                                      "SARIF 2.1.0 for code-scanning uploads")
     p.add_argument("--out", metavar="FILE", help="write to FILE instead of stdout (replaced whole, never half-written)")
+    p.add_argument("--fail-on", choices=("none",) + LEVELS, default="none",
+                   help="exit 3 when a finding is at this SARIF level or above: error (a key in source), warning "
+                        "(also SDK, REST, key headers), note (also endpoints); default none (exit 0)")
     p.add_argument("--jobs", type=int, metavar="N", help="worker processes (default: the CPUs available)")
     p.set_defaults(run=run)
 
@@ -34,7 +39,7 @@ def run(args: argparse.Namespace) -> int:
     text = render(result, args.format)
     if not args.out:
         sys.stdout.write(text)
-        return 0
+        return _gate(result, args.fail_on)
     out = Path(args.out)
     try:
         fd, tmp = tempfile.mkstemp(dir=out.parent if str(out.parent) else ".", prefix=f".{out.name}.")
@@ -45,4 +50,16 @@ def run(args: argparse.Namespace) -> int:
         raise UserError(f"--out {args.out}: cannot write ({exc.strerror}); pick a writable file") from None
     print(f"wrote {len(result.findings)} findings ({args.format}) to {args.out}; "
           f"{result.files_scanned} files scanned", file=sys.stderr)
-    return 0
+    return _gate(result, args.fail_on)
+
+
+def _gate(result: ScanResult, level: str) -> int:
+    """Exit 3 when --fail-on LEVEL finds something at that level or above (the report is written first)."""
+    if level == "none":
+        return 0
+    failing = at_or_above(result, level)
+    if not failing:
+        return 0
+    print(f"cvmigrate scan: {len(failing)} finding(s) at level {level} or above (--fail-on {level})",
+          file=sys.stderr)
+    return EXIT_FOUND

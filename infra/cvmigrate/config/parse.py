@@ -331,8 +331,9 @@ def _check_content_understanding_region(workloads: list[WorkloadConfig], region:
 def _evidence(node: Node) -> EvidenceConfig:
     if not node.is_object():
         return EvidenceConfig()
-    node.only_keys(["scan", "export"])
+    node.only_keys(["scan", "inventory", "export"])
     return EvidenceConfig(scan=node.string("scan", example="evidence/shelf-scanner.scan.json"),
+                          inventory=node.string("inventory", example="evidence/shelf-scanner.inventory.json"),
                           export=node.string("export", example="exports/shelf-scanner/manifest.json"))
 
 

@@ -110,6 +110,7 @@ class CutoverConfig:
 class EvidenceConfig:
     """Reports that prove checklist steps (paths relative to the stack file's folder)."""
     scan: Optional[str] = None       # `cvmigrate scan --format json` of the workload's code
+    inventory: Optional[str] = None  # `cvmigrate inventory --format json` of the workload's training resource
     export: Optional[str] = None     # `cvmigrate export` manifest.json (or its folder)
     # the staging comparison (compare.json) is cutover.evidence
 

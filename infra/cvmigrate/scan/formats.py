@@ -17,6 +17,20 @@ FORMATS = ("table", "json", "markdown", "sarif")
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SARIF_CATEGORY = "cvmigrate-scan/"
 _LEVEL = {"secret": "error", "sdk": "warning", "rest": "warning", "header": "warning", "endpoint": "note"}
+# SARIF levels, most severe first: a CI gate at a level fails on findings at that level or above (what code
+# scanning's "fail on" setting does with error / warning / note).
+LEVELS = ("error", "warning", "note")
+
+
+def level_of(f: Finding) -> str:
+    """The SARIF level of a finding: error (a key in source), warning (SDK, REST, key header), note (endpoint)."""
+    return _LEVEL[f.kind]
+
+
+def at_or_above(result: ScanResult, level: str) -> list[Finding]:
+    """The findings a CI gate at ``level`` (one of LEVELS) fails on."""
+    worst = LEVELS.index(level)
+    return [f for f in result.findings if LEVELS.index(_LEVEL[f.kind]) <= worst]
 _COLUMNS = ("location", "language", "kind", "service", "feature", "replacement")
 
 
@@ -117,7 +131,7 @@ def to_sarif(result: ScanResult) -> str:
         results.append({
             "ruleId": f.rule,
             "ruleIndex": index[f.rule],
-            "level": _LEVEL[f.kind],
+            "level": level_of(f),
             "message": {"text": f"{f.service} {f.feature} ({f.kind}, {f.language}): {f.match}. "
                                 f"Replacement: {f.replacement}."},
             "locations": [{"physicalLocation": {
