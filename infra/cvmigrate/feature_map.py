@@ -1,7 +1,9 @@
 """The legacy feature -> destination table (queries/feature_map.yaml), read once per process.
 
 Used by `cvmigrate scan` (each finding's replacement), the Image Analysis feature query (rendered as a
-datatable) and the coverage check of `validate`/`status` (a feature no configured replacement serves).
+datatable) and the coverage check of `validate`/`status` (a feature no configured replacement serves). The
+logged OperationName -> feature table is its own data file (queries/ia_operations.yaml), read by
+:func:`ia_operation_rows`.
 """
 from __future__ import annotations
 
@@ -16,10 +18,11 @@ from .config.replacement_refs import TARGETS
 from .paths import queries_dir
 
 FEATURE_MAP_FILE = "feature_map.yaml"
+IA_OPERATIONS_FILE = "ia_operations.yaml"
+IA_APIS = ("cv32", "ia40", "retrieval")
 
 # Replacement keys a feature may be covered by: the workload `replacement:` targets of the stack config.
 REPLACEMENT_KEYS = TARGETS
-ACCOUNT_KINDS = ("Prediction", "Training", "ImageAnalysis")
 
 _SEPARATORS = re.compile(r"[_\-\s]")
 
@@ -30,7 +33,6 @@ class Feature:
     aliases: tuple[str, ...]
     replacement: str
     covered_by: tuple[str, ...]
-    accounts: tuple[str, ...]       # legacy account kinds whose log names it in OperationName
 
 
 @dataclass(frozen=True)
@@ -42,20 +44,6 @@ class FeatureMap:
             if feature.name == name:
                 return feature
         raise KeyError(name)
-
-    def log_rows(self, account_kind: str) -> list[dict[str, str]]:
-        """The rows of the query datatable that classifies ``account_kind`` calls by OperationName:
-        ``{alias, feature, destination, covered_by}``, alias normalised as the query normalises
-        OperationName (lower case, no ``-``, ``_`` or spaces), covered_by comma-separated."""
-        rows: dict[str, dict[str, str]] = {}
-        for feature in self.features:
-            if account_kind not in feature.accounts:
-                continue
-            for alias in feature.aliases:
-                key = _SEPARATORS.sub("", alias.lower())
-                rows.setdefault(key, {"alias": key, "feature": feature.name, "destination": feature.replacement,
-                                      "covered_by": ",".join(feature.covered_by)})
-        return sorted(rows.values(), key=lambda r: r["alias"])
 
     def uncovered(self, features: Iterable[str], targets: Iterable[str]) -> list[Feature]:
         """The features (by name) that need a replacement and that none of ``targets`` (workload replacement
@@ -108,9 +96,6 @@ def load_feature_map() -> FeatureMap:
         if unknown:
             raise FeatureMapError(f"{path}: features.{name}.coveredBy: unknown replacement {unknown[0]!r}; "
                                   f"use one of {', '.join(REPLACEMENT_KEYS)}")
-        accounts = tuple(entry.get("accounts") or ())
-        if any(kind not in ACCOUNT_KINDS for kind in accounts):
-            raise FeatureMapError(f"{path}: features.{name}.accounts: use only {', '.join(ACCOUNT_KINDS)}")
         aliases = tuple(str(a) for a in entry.get("aliases") or ())
         for alias in aliases:
             key = normalise(alias)
@@ -118,5 +103,39 @@ def load_feature_map() -> FeatureMap:
                 raise FeatureMapError(f"{path}: alias {alias!r} is listed under both {seen[key]} and {name}")
             seen[key] = name
         features.append(Feature(name=name, aliases=aliases, replacement=str(entry["replacement"]),
-                                covered_by=covered, accounts=accounts))
+                                covered_by=covered))
     return FeatureMap(features=tuple(features))
+
+
+def log_key(operation: str) -> str:
+    """An OperationName as the Image Analysis feature query compares it: lower case, no ``-``, ``_`` or spaces
+    (the query does the same with replace_regex)."""
+    return _SEPARATORS.sub("", operation.lower())
+
+
+@lru_cache(maxsize=1)
+def ia_operation_rows() -> tuple[dict[str, str], ...]:
+    """The rows of the datatable that classifies ImageAnalysis calls by OperationName
+    (queries/ia_operations.yaml): ``{alias, feature, destination, covered_by}``, alias as :func:`log_key` makes
+    it, covered_by comma-separated, sorted by alias."""
+    path = queries_dir() / IA_OPERATIONS_FILE
+    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    fmap = load_feature_map()
+    rows: dict[str, dict[str, str]] = {}
+    for i, entry in enumerate(raw.get("operations") or []):
+        where = f"{path}: operations[{i}]"
+        operation, name, api = (str(entry.get(k, "")) for k in ("operation", "feature", "api"))
+        if not operation:
+            raise FeatureMapError(f"{where}.operation: missing; give the operationId as the spec spells it")
+        if api not in IA_APIS:
+            raise FeatureMapError(f"{where}.api: {api!r}; use one of {', '.join(IA_APIS)}")
+        try:
+            feature = fmap.get(name)
+        except KeyError:
+            raise FeatureMapError(f"{where}.feature: {name!r} is not a feature of {FEATURE_MAP_FILE}") from None
+        key = log_key(operation)
+        if key in rows:
+            raise FeatureMapError(f"{where}.operation: {operation!r} is listed twice")
+        rows[key] = {"alias": key, "feature": feature.name, "destination": feature.replacement,
+                     "covered_by": ",".join(feature.covered_by)}
+    return tuple(sorted(rows.values(), key=lambda r: r["alias"]))

@@ -12,7 +12,7 @@ The parameters are a plain dict (the Jinja context). Keys:
 - ``error_classes``: ``[{class, statuses, range, hint}]`` in match order (queries/error_classes.yaml + override)
 - ``checklist_steps``: ``[{workload, order, step, state, evidence}]``: cvmigrate.checklist's steps (evidence files
   read relative to ``evidence_base``, default the working folder: the project folder under Pulumi)
-- ``ia_features``: ``[{alias, feature, destination, covered_by}]``: queries/feature_map.yaml's ImageAnalysis aliases
+- ``ia_features``: ``[{alias, feature, destination, covered_by}]``: queries/ia_operations.yaml (logged OperationName -> feature)
 """
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ from ..config.alerts import THRESHOLD_RULES, Thresholds, query_windows, threshol
 from ..config.stack_config import StackConfig
 from ..config.replacement_refs import ReplacementRef, replacement_refs
 from ..errors import ErrorClassesError
-from ..feature_map import load_feature_map
+from ..feature_map import ia_operation_rows
 from ..paths import queries_dir
 
 
@@ -61,7 +61,7 @@ def build_params(cfg: StackConfig, *, refs: Optional[Sequence[ReplacementRef]] =
         "thresholds": thresholds_dict(thresholds),
         "windows": windows,
         "error_classes": list(error_classes) if error_classes is not None else load_error_classes(),
-        "ia_features": load_feature_map().log_rows("ImageAnalysis"),
+        "ia_features": list(ia_operation_rows()),
         "checklist_steps": [s.as_row() for s in static_steps(cfg, evidence_base or Path.cwd())],
     }
 

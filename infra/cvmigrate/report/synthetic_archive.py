@@ -62,7 +62,7 @@ FINAL_SHARE = (0.05, 0.4, 0.8, 0.6, 0.3)       # legacy volume at the end, as a 
 OPERATIONS = {
     "Prediction": ("ClassifyImage", "DetectImage", "ClassifyImageUrl"),
     "Training": ("GetIterations", "TrainProject", "CreateImagesFromFiles", "PublishIteration"),
-    "ImageAnalysis": ("AnalyzeImage", "ReadOperation"),
+    "ImageAnalysis": ("AnalyzeImage", "Read"),           # CV 3.2 operationIds (queries/ia_operations.yaml)
 }
 BURSTS = ((401, 0, 2, 180), (429, 0, 4, 240), (404, 1, 1, 120))  # status, workload position, days before end, calls
 
