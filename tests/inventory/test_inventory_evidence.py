@@ -53,7 +53,7 @@ def inventory_file(training_api, tmp_path, capsys, monkeypatch):
     training_api.add(shelf)
     training_api.add(FakeProject(P2, "cars", CLASSIFICATION, "Multiclass", [tag("c1", "car", count=60)]))
     monkeypatch.setenv("CUSTOM_VISION_TRAINING_KEY", training_api.key)
-    monkeypatch.setattr("cvmigrate.customvision.client.time.sleep", lambda s: None)
+    monkeypatch.setattr("cvmigrate.customvision.training_api.time.sleep", lambda s: None)
 
     def run(name: str = "inv.json") -> tuple[int, Path]:
         code = main(["inventory", "--endpoint", training_api.endpoint, "--format", "json"])
