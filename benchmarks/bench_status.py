@@ -1,18 +1,24 @@
-"""`cvmigrate status --source` against DuckDB's own read of the same files, on the two archive layouts, and the
-incremental re-run from the cache.
+"""`cvmigrate status --source` against DuckDB's own read of the same files, measured in the same run, on the four
+cases of issue #16:
 
-Layouts:
-- ``small``: the storage-export layout at estate scale: one small PT1H.json blob per account and hour, one
-  record each (default 200,000 blobs: 50 accounts x 24 h x 167 days);
-- ``big``: 1,000,000 records in few files (`cvmigrate sample --records 1000000`, 120 days).
+- ``big``: 1,000,000 records in few files (`cvmigrate sample --records 1000000`, 120 days): ``status --no-cache``
+  and a first run into an empty ``--cache``, against one DuckDB ``read_json`` of every file (goal <= 2x);
+- ``rerun``: the re-run from that cache on the unchanged archive (goal <= 5 % of the first run);
+- ``day``: the archive without its last day into a fresh cache, then the day added and the re-run, against the
+  first run of the whole archive divided by its days (1.0 = exactly in proportion to a day) and against DuckDB's
+  read of that day's files;
+- ``small``: the real storage-export layout at estate scale, one one-record ``PT1H.json`` blob per account and hour
+  (default 200,000 blobs: 50 accounts x 24 h x 167 days), on local disk: ``status --no-cache`` against DuckDB's
+  ``read_json`` of the same files (goal <= 1.5x its time, within 4 GiB);
+- ``blob``: the same layout read in place from Azurite (default 5,000 blobs) behind a proxy that delays every
+  request (default 10 ms, a round trip to a storage account in the same region), against DuckDB's ``read_json``
+  of the same blobs through the same adlfs filesystem (``register_filesystem``).
 
-The floor: one DuckDB ``read_json`` of every file with the loader's columns, materialised into a table (what any
-DuckDB-based reader must at least do). Measured in separate processes in the same run: wall time and peak RSS
-of the floor, of `status --no-cache`, of a first run into an empty ``--cache`` and of the re-run on the unchanged
-archive; reported with the ratios to the floor. Goals (issue #16): small <= 1.5x the floor's time within 4 GiB,
-big <= 2x, re-run <= 5 % of the first run.
+Every measured run is its own process (wall time and peak RSS from ``resource.getrusage``); load averages before
+and after are printed, because a shared machine changes the figures.
 
-    .venv/bin/python benchmarks/bench_status.py [--layout small|big|both] [--blobs 200000] [--records 1000000]
+    .venv/bin/python benchmarks/bench_status.py [--only big,small,blob] [--records 1000000] [--days 120]
+        [--blobs 200000] [--azurite-blobs 5000] [--latency-ms 10]
 """
 from __future__ import annotations
 
@@ -20,10 +26,13 @@ import argparse
 import datetime as dt
 import json
 import os
+import re
+import shutil
 import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -31,34 +40,48 @@ DEMO = ROOT / "examples" / "Pulumi.demo.yaml"
 END = "2027-06-01T00:00:00Z"
 SUB = "00000000-1111-2222-3333-444444444444"
 
+# Process bodies: <<name>> is replaced by repr(value) (see fill).
 MEASURE = """
 import resource, sys, time
 t = time.perf_counter()
-{body}
+<<body>>
 wall = time.perf_counter() - t
 print("BENCH", wall, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)
 """
-
-FLOOR = """
-import duckdb, os
-from cvmigrate.report.archive_staging import RAW_COLUMNS, columns_arg, file_list
-files = sorted(os.path.join(d, f) for d, _, names in os.walk({src!r}) for f in names if f.endswith(".json"))
-con = duckdb.connect()
-con.execute("SET TimeZone = 'UTC'")
-con.execute(f"CREATE TABLE t AS SELECT * FROM read_json({{file_list(files)}}, format = 'newline_delimited', "
-            f"columns = {{columns_arg(RAW_COLUMNS)}}, ignore_errors = true, hive_partitioning = false)")
-print(con.execute("SELECT count(*) FROM t").fetchall()[0][0], file=sys.stderr)
+# The floor: list the files, one DuckDB read_json of all of them with the loader's columns, materialised into a
+# table (what any DuckDB-based reader must at least do). <<only>>: a path fragment the files must hold.
+LOCAL_FILES = """
+import os
+files = sorted(os.path.join(d, f) for d, _, names in os.walk(<<src>>) for f in names
+               if f.endswith(".json") and <<only>> in os.path.join(d, f))
 """
-
+# The blob floor: the same through the adlfs filesystem registered in DuckDB (DuckDB's own read of the blobs).
+BLOB_FILES = """
+import os
+from adlfs import AzureBlobFileSystem
+fs = AzureBlobFileSystem(connection_string=os.environ["AZURE_STORAGE_CONNECTION_STRING"], skip_instance_cache=True)
+files = sorted("abfs://" + p for p in fs.find(<<container>>) if p.endswith(".json"))
+"""
+READ = """
+import duckdb
+from cvmigrate.report.archive_staging import RAW_COLUMNS, columns_arg, file_list
+con = duckdb.connect()
+if "fs" in globals():
+    con.register_filesystem(fs)
+con.execute("SET TimeZone = 'UTC'")
+con.execute(f"CREATE TABLE t AS SELECT * FROM read_json({file_list(files)}, format = 'newline_delimited', "
+            f"columns = {columns_arg(RAW_COLUMNS)}, ignore_errors = true, hive_partitioning = false)")
+print("ROWS", con.execute("SELECT count(*) FROM t").fetchall()[0][0], file=sys.stderr)
+"""
 STATUS = """
 from cvmigrate.cli import main
 with open("/dev/null", "w") as devnull:
     sys.stdout = devnull
-    code = main(["status", "--stack", {stack!r}, "--source", {src!r}, "--now", {end!r}, "--format", "json",
-                 "--no-progress", *{extra!r}])
+    code = main(["status", "--stack", <<stack>>, "--source", <<src>>, "--now", <<end>>, "--format", "json",
+                 "--no-progress", *<<extra>>])
     sys.stdout = sys.__stdout__
 if code not in (0, 3):
-    raise SystemExit(f"status exited {{code}}")
+    raise SystemExit(f"status exited {code}")
 """
 
 STACK = """config:
@@ -106,58 +129,159 @@ def write_small(root: Path, blobs: int, accounts: int = 50) -> Path:
     return stack
 
 
-def measure(body: str) -> tuple[float, int]:
-    env = dict(os.environ, PYTHONPATH=str(ROOT / "infra"))
-    proc = subprocess.run([sys.executable, "-c", MEASURE.format(body=body)], capture_output=True, text=True,
+def fill(template: str, **values: object) -> str:
+    for name, value in values.items():
+        template = template.replace(f"<<{name}>>", repr(value))
+    return template
+
+
+def measure(body: str, env: dict | None = None) -> dict:
+    """Run ``body`` in a fresh process: wall seconds, peak RSS (MiB), what it printed on stderr."""
+    env = dict(os.environ, **(env or {}), PYTHONPATH=str(ROOT / "infra"))
+    proc = subprocess.run([sys.executable, "-c", MEASURE.replace("<<body>>", body)], capture_output=True, text=True,
                           cwd=ROOT, env=env)
     if proc.returncode != 0:
         raise SystemExit(proc.stderr[-3000:])
     line = [ln for ln in proc.stderr.splitlines() if ln.startswith("BENCH ")][-1]
     _, wall, rss = line.split()
-    return float(wall), int(rss) * 1024
+    return {"wallSeconds": round(float(wall), 2), "peakRssMiB": round(int(rss) / 1024), "stderr": proc.stderr}
 
 
-def run_layout(name: str, src: Path, stack: Path, work: Path) -> dict:
-    files = sum(1 for _ in src.rglob("*.json"))
-    size = sum(p.stat().st_size for p in src.rglob("*.json"))
-    cache = work / f"{name}.duckdb"
-    floor = measure(FLOOR.format(src=str(src)))
-    fresh = measure(STATUS.format(stack=str(stack), src=str(src), end=END, extra=["--no-cache"]))
-    first = measure(STATUS.format(stack=str(stack), src=str(src), end=END, extra=["--cache", str(cache)]))
-    rerun = measure(STATUS.format(stack=str(stack), src=str(src), end=END, extra=["--cache", str(cache)]))
-
-    def row(m):
-        return {"wallSeconds": round(m[0], 2), "peakRssMiB": round(m[1] / 2**20)}
-
-    return {
-        "layout": name, "files": files, "bytes": size,
-        "floor": row(floor), "noCache": row(fresh), "firstRunIntoCache": row(first), "rerunFromCache": row(rerun),
-        "ratio": {"noCacheWall": round(fresh[0] / floor[0], 2), "noCachePeakRss": round(fresh[1] / floor[1], 2),
-                  "firstRunWall": round(first[0] / floor[0], 2),
-                  "rerunOfFirstRun": round(rerun[0] / first[0], 3)},
-    }
+def floor(src: Path, only: str = "") -> dict:
+    return measure(fill(LOCAL_FILES, src=str(src), only=only) + READ)
 
 
-def main() -> int:
+def status(stack: Path, src: str, *extra: str, env: dict | None = None) -> dict:
+    return measure(fill(STATUS, stack=str(stack), src=src, end=END, extra=list(extra)), env)
+
+
+def shown(m: dict) -> dict:
+    return {k: v for k, v in m.items() if k != "stderr"}
+
+
+def ratio(a: dict, b: dict) -> float:
+    return round(a["wallSeconds"] / b["wallSeconds"], 3)
+
+
+def files_read(m: dict) -> int:
+    """How many files a status run read (the rest came from the cache), from its stderr line."""
+    found = re.search(r"archive: ([\d,]+) new or changed file", m["stderr"])
+    return int(found.group(1).replace(",", "")) if found else -1
+
+
+def files_of(src: Path) -> tuple[int, int]:
+    paths = [p for p in src.rglob("*.json")]
+    return len(paths), sum(p.stat().st_size for p in paths)
+
+
+def run_big(src: Path, work: Path, days: int) -> list[dict]:
+    """Cases big, rerun and day on a `cvmigrate sample` archive."""
+    files, size = files_of(src)
+    cache, day_cache = work / "big.duckdb", work / "day.duckdb"
+    base = floor(src)
+    fresh = status(DEMO, str(src), "--no-cache")
+    first = status(DEMO, str(src), "--cache", str(cache))
+    rerun = status(DEMO, str(src), "--cache", str(cache))
+    # The last day: every blob under its d= folder, moved aside, read into a fresh cache, then put back.
+    last = dt.datetime.fromisoformat(END.replace("Z", "+00:00")) - dt.timedelta(days=1)
+    fragment = f"/y={last:%Y}/m={last:%m}/d={last:%d}/"
+    moved = work / "last-day"
+    day_files = [p for p in src.rglob("*.json") if fragment in p.as_posix()]
+    for p in day_files:
+        (moved / p.relative_to(src)).parent.mkdir(parents=True, exist_ok=True)
+        p.rename(moved / p.relative_to(src))
+    without = status(DEMO, str(src), "--cache", str(day_cache))
+    for p in day_files:
+        (moved / p.relative_to(src)).rename(p)
+    added = status(DEMO, str(src), "--cache", str(day_cache))
+    day_floor = floor(src, fragment)
+    per_day = first["wallSeconds"] / days
+    return [
+        {"case": "big", "files": files, "bytes": size, "floor": shown(base), "noCache": shown(fresh),
+         "firstRunIntoCache": shown(first), "ratio": {"noCacheWall": ratio(fresh, base),
+                                                      "firstRunWall": ratio(first, base),
+                                                      "noCachePeakRss": round(fresh["peakRssMiB"] / base["peakRssMiB"], 2)},
+         "goal": "noCache <= 2x the floor", "met": ratio(fresh, base) <= 2},
+        {"case": "rerun", "rerunFromCache": shown(rerun), "filesRead": files_read(rerun), "ratio": {"ofFirstRun": ratio(rerun, first),
+                                                                    "ofFloor": ratio(rerun, base)},
+         "goal": "<= 5 % of the first run", "met": ratio(rerun, first) <= 0.05},
+        {"case": "day", "days": days, "dayFiles": len(day_files), "filesRead": files_read(added), "withoutLastDay": shown(without),
+         "addedDay": shown(added), "dayFloor": shown(day_floor),
+         "ratio": {"addedDayOfFirstRunPerDay": round(added["wallSeconds"] / per_day, 2),
+                   "addedDayOfDayFloor": ratio(added, day_floor), "addedDayOfFirstRun": ratio(added, first)},
+         "goal": "adding a day costs in proportion to a day (addedDayOfFirstRunPerDay about 1)",
+         "met": added["wallSeconds"] <= 1.5 * per_day},
+    ]
+
+
+def run_small(src: Path, stack: Path) -> dict:
+    files, size = files_of(src)
+    base = floor(src)
+    fresh = status(stack, str(src), "--no-cache")
+    gib = fresh["peakRssMiB"] / 1024
+    return {"case": "small", "files": files, "bytes": size, "floor": shown(base), "noCache": shown(fresh),
+            "ratio": {"noCacheWall": ratio(fresh, base), "noCachePeakRss": round(fresh["peakRssMiB"] / base["peakRssMiB"], 2)},
+            "goal": "<= 1.5x the floor within 4 GiB", "met": ratio(fresh, base) <= 1.5 and gib <= 4}
+
+
+def run_blob(src: Path, stack: Path, work: Path, latency_ms: float) -> dict:
+    """The small layout uploaded to Azurite, read through a proxy that delays every request."""
+    sys.path.insert(0, str(ROOT / "standins"))
+    import azurite_server
+    from latency_proxy import delayed
+    from azure.storage.blob import BlobServiceClient
+
+    files, size = files_of(src)
+    with azurite_server.running(work / "azurite") as url:
+        service = BlobServiceClient.from_connection_string(azurite_server.connection_string(url))
+        container = service.create_container("insights-logs-requestresponse")
+        top = src / "insights-logs-requestresponse"
+        jobs = [(p.relative_to(top).as_posix(), p) for p in top.rglob("*.json")]
+        t = time.perf_counter()
+        with ThreadPoolExecutor(16) as pool:
+            list(pool.map(lambda job: container.upload_blob(job[0], job[1].read_bytes()), jobs))
+        print(f"uploaded {len(jobs)} blobs in {time.perf_counter() - t:.0f} s", file=sys.stderr)
+        port = int(url.rsplit(":", 1)[1].split("/")[0])
+        with delayed("127.0.0.1", port, latency_ms / 1000) as slow:
+            slow_url = f"http://127.0.0.1:{slow}/{azurite_server.ACCOUNT}"
+            env = {"AZURE_STORAGE_CONNECTION_STRING": azurite_server.connection_string(slow_url)}
+            base = measure(fill(BLOB_FILES, container="insights-logs-requestresponse") + READ, env)
+            fresh = status(stack, f"{slow_url}/insights-logs-requestresponse", "--no-cache", env=env)
+    return {"case": "blob", "files": files, "bytes": size, "latencyMs": latency_ms, "floor": shown(base),
+            "noCache": shown(fresh), "ratio": {"noCacheWall": ratio(fresh, base),
+                                               "noCachePeakRss": round(fresh["peakRssMiB"] / base["peakRssMiB"], 2)},
+            "goal": "<= 1.5x the floor within 4 GiB",
+            "met": ratio(fresh, base) <= 1.5 and fresh["peakRssMiB"] <= 4096}
+
+
+def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--layout", choices=("small", "big", "both"), default="both")
-    ap.add_argument("--blobs", type=int, default=200_000)
+    ap.add_argument("--only", default="big,small,blob", help="comma-separated: big (also rerun, day), small, blob")
     ap.add_argument("--records", type=int, default=1_000_000)
-    args = ap.parse_args()
-    results = {"cpus": os.cpu_count(), "loadavg": os.getloadavg(), "layouts": []}
+    ap.add_argument("--days", type=int, default=120)
+    ap.add_argument("--blobs", type=int, default=200_000)
+    ap.add_argument("--azurite-blobs", type=int, default=5_000)
+    ap.add_argument("--latency-ms", type=float, default=10.0)
+    args = ap.parse_args(argv)
+    only = set(args.only.split(","))
+    results: dict = {"cpus": os.cpu_count(), "loadavgBefore": os.getloadavg(), "cases": []}
     with tempfile.TemporaryDirectory(prefix="cvmigrate-bench-") as tmp:
         work = Path(tmp)
-        if args.layout in ("small", "both"):
+        if "big" in only:
+            subprocess.run([sys.executable, "-m", "cvmigrate.cli", "sample", "--stack", str(DEMO), "--out",
+                            str(work / "big"), "--days", str(args.days), "--seed", "1", "--end", END, "--records",
+                            str(args.records)], check=True, cwd=ROOT, stdout=subprocess.DEVNULL,
+                           env=dict(os.environ, PYTHONPATH=str(ROOT / "infra")))
+            results["cases"] += run_big(work / "big", work, args.days)
+        if "small" in only:
             t = time.perf_counter()
             stack = write_small(work / "small", args.blobs)
             print(f"wrote {args.blobs} blobs in {time.perf_counter() - t:.0f} s", file=sys.stderr)
-            results["layouts"].append(run_layout("small", work / "small", stack, work))
-        if args.layout in ("big", "both"):
-            subprocess.run([sys.executable, "-m", "cvmigrate.cli", "sample", "--stack", str(DEMO), "--out",
-                            str(work / "big"), "--days", "120", "--seed", "1", "--end", END, "--records",
-                            str(args.records)], check=True, cwd=ROOT, stdout=subprocess.DEVNULL,
-                           env=dict(os.environ, PYTHONPATH=str(ROOT / "infra")))
-            results["layouts"].append(run_layout("big", work / "big", DEMO, work))
+            results["cases"].append(run_small(work / "small", stack))
+            shutil.rmtree(work / "small")
+        if "blob" in only:
+            stack = write_small(work / "blobs", args.azurite_blobs)
+            results["cases"].append(run_blob(work / "blobs", stack, work, args.latency_ms))
     results["loadavgAfter"] = os.getloadavg()
     print(json.dumps(results, indent=2))
     return 0

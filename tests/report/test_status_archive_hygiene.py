@@ -114,3 +114,20 @@ def test_only_the_time_window_is_listed(tmp_path):
     write_blob(root, [cs_record(PRED, dt.datetime(2026, 1, 5, 3))])       # far outside a 60-day window
     _, stats, diag = load(root)
     assert (stats.files, diag) == (1, 1)
+
+
+def test_corrupt_lines_crlf_and_non_utf8_blobs_count_the_same_whichever_reader(tmp_path):
+    """Plain blobs are read as text (read_text + JSON functions), gzip and non-UTF-8 ones with read_json: the counts
+    are the same either way, and a blob that is not UTF-8 is read line by line (corrupt lines), never dropped."""
+    root = tmp_path / "a"
+    mixed = write_blob(root, [cs_record(PRED, at(30, 10, 0))])
+    mixed.write_bytes((json.dumps(cs_record(PRED, at(30, 10, 0))) + "\r\n{\"time\": \"2027-05-30T10:0\r\n\r\n  \n"
+                       + json.dumps(cs_record(PRED, at(30, 10, 1))) + "\r\n[1, 2]\n").encode())
+    latin = write_blob(root, [cs_record(PRED, at(30, 11, 0))])
+    latin.write_bytes(latin.read_bytes() + b"\xff\xfe not json\n" + json.dumps(cs_record(PRED, at(30, 11, 1))).encode())
+    packed = write_blob(root, [cs_record(PRED, at(30, 12, 0))])
+    with gzip.open(packed.with_name("PT1H.json.gz"), "wb") as fh:
+        fh.write(packed.read_bytes() + b"{\"time\": \"2027-05-30T12:0\n")
+    packed.unlink()
+    _, stats, diag = load(root)
+    assert (diag, stats.skipped["corrupt"], stats.complete) == (5, 4, True)

@@ -20,6 +20,7 @@ from ..report.archive_store import DEFAULT_RETENTION_DAYS, default_cache_path
 from ..report.chart import write_chart
 from ..report.cutover import build_report
 from ..report.output import RENDERERS
+from ..report.query_memo import QueryMemo
 from ..report.sources import run_local, workspace_results
 from .arguments import parse_time
 
@@ -79,13 +80,15 @@ def _from_archive(args, cfg, params, queries, now):
     cache = None if args.no_cache else (args.cache or default_cache_path(args.source))
     con, stats = open_archive(args.source, lookback_days=lookback_days(params), now=now, cache=cache,
                               cloud=_cloud(args, cfg), retention_days=args.cache_retention_days,
-                              progress=not args.no_progress and sys.stderr.isatty())
+                              progress=not args.no_progress and sys.stderr.isatty(), defer_tables=True)
     if stats.cached_files:
         print(f"archive: {stats.ingested_files} new or changed file(s) read, {stats.cached_files} from the cache "
               f"{cache}", file=sys.stderr)
     if now is None:
         now = stats.last.replace(tzinfo=dt.timezone.utc)
-    results = run_local(con, queries, now)
+    memo = QueryMemo(con, stats.fingerprint, stats.fill)
+    results = run_local(con, queries, now, run=lambda _con, text, at: memo.run(text, at))
+    memo.prune()
     if not stats.complete:
         # For the verdict (report.cutover): the load was incomplete; source.load.problems names the files.
         results.problems["archive"] = (f"{len(stats.problems)} file(s) or folder(s) could not be read "

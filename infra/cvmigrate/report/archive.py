@@ -75,10 +75,13 @@ CHUNK_FILES = 4000
 def open_archive(source: str | Path, *, lookback_days: Optional[int] = None, now: Optional[dt.datetime] = None,
                  cache: Optional[Path] = None, cloud: Optional[Cloud] = None,
                  retention_days: int = DEFAULT_RETENTION_DAYS, progress: bool = False,
-                 wall_clock: Optional[dt.datetime] = None, environ: Optional[dict] = None) -> tuple[Any, LoadStats]:
+                 wall_clock: Optional[dt.datetime] = None, environ: Optional[dict] = None,
+                 defer_tables: bool = False) -> tuple[Any, LoadStats]:
     """A DuckDB connection whose AzureDiagnostics / AmlOnlineEndpointTrafficLog tables hold the archive's
     records of the time window (``lookback_days`` before ``now``, or before the newest day folder), and what was
-    loaded, skipped and could not be read. ``cache``: the store file (None: in memory).
+    loaded, skipped and could not be read. ``cache``: the store file (None: in memory). ``defer_tables``: when
+    this state of the tables was built before, leave them empty until ``stats.fill()`` (see
+    :func:`.archive_store.build`).
 
     Raises :class:`ArchiveError` when the location is wrong or nothing usable was found."""
     cloud = cloud or resolve_cloud(environ={} if environ is None else environ)
@@ -120,7 +123,7 @@ def open_archive(source: str | Path, *, lookback_days: Optional[int] = None, now
     todo = sync(con, listing, retention)
     problems = list(listing.problems)
     problems += ingest(con, todo, fs=fs, progress=progress)
-    stats = build(con, pinned, wall)
+    stats = build(con, pinned, wall, defer=defer_tables)
     stats.files, stats.ignored_files = len(listing.entries), listing.ignored
     stats.ingested_files, stats.cached_files = len(todo), len(listing.entries) - len(todo)
     stats.problems = problems

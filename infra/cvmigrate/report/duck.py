@@ -91,10 +91,11 @@ def run_query(con: Any, text: str, now: dt.datetime) -> list[dict[str, Any]]:
         now = now.replace(tzinfo=dt.timezone.utc)
     relation = duckdb_kql.kql(con, text, query_now=now)
     names = relation.columns
-    return [{k: _from_duck(v) for k, v in zip(names, row)} for row in relation.fetchall()]
+    return [{k: from_duck(v) for k, v in zip(names, row)} for row in relation.fetchall()]
 
 
-def _from_duck(value: Any) -> Any:
+def from_duck(value: Any) -> Any:
+    """A value of a query row as reports use it: naive datetimes are UTC."""
     if isinstance(value, dt.datetime) and value.tzinfo is None:
         return value.replace(tzinfo=dt.timezone.utc)
     return value

@@ -1,5 +1,6 @@
 """Azurite (the Azure Storage emulator from npm, pinned in package.json): its blob service on a free loopback
-port with a temporary workspace, for the export upload, uploaded-layout and blob-source tests."""
+port with a temporary workspace, for the export upload, uploaded-layout and blob-source tests and the status
+benchmark."""
 from __future__ import annotations
 
 import contextlib
@@ -9,8 +10,6 @@ import subprocess
 import time
 from pathlib import Path
 from typing import Iterator
-
-import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 AZURITE_BLOB = REPO / "node_modules" / "azurite" / "dist" / "src" / "blob" / "main.js"
@@ -29,7 +28,8 @@ def free_port() -> int:
 def running(workspace: Path) -> Iterator[str]:
     """Start Azurite's blob service, yield the account URL, stop it."""
     node = shutil.which("node")
-    assert node and AZURITE_BLOB.is_file(), "Azurite is missing: run `npm ci` (make test does)"
+    if not (node and AZURITE_BLOB.is_file()):
+        raise RuntimeError("Azurite is missing: run `npm ci` (make test does)")
     port = free_port()
     workspace.mkdir(parents=True)
     proc = subprocess.Popen([node, str(AZURITE_BLOB), "--blobHost", "127.0.0.1", "--blobPort", str(port),
@@ -43,7 +43,7 @@ def running(workspace: Path) -> Iterator[str]:
         except OSError:
             if proc.poll() is not None or time.monotonic() > deadline:
                 proc.kill()
-                pytest.fail(f"Azurite did not start: {proc.stderr.read().decode()[-2000:]}")
+                raise RuntimeError(f"Azurite did not start: {proc.stderr.read().decode()[-2000:]}")
             time.sleep(0.05)
     try:
         yield f"http://127.0.0.1:{port}/{ACCOUNT}"
