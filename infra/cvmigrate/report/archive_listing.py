@@ -155,6 +155,8 @@ def entry_of(path: str, size: int, version: str) -> Optional[Entry]:
 
 def partition_of(segments: list[str]) -> Optional[tuple[str, Optional[dt.date]]]:
     """("y"|"m"|"d", date-so-far) when ``segments`` ends in a partition folder, else None."""
+    if segments[-1][:2] not in ("y=", "m=", "d="):       # most folders: no need to read the whole path
+        return None
     y = m = None
     for i, seg in enumerate(segments):
         if _Y.fullmatch(seg):

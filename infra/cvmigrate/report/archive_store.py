@@ -25,7 +25,6 @@ from pathlib import Path
 from typing import Any, Callable, Optional
 
 import duckdb
-import duckdb_kql
 from platformdirs import user_cache_dir
 
 from ..errors import ArchiveError
@@ -109,7 +108,8 @@ def open_store(path: Optional[Path]) -> Any:
         except OSError as exc:
             raise StoreError(f"{path}: cannot create its folder ({exc.strerror})") from None
         database = str(path)
-    con = duckdb_kql.connect(":memory:")          # the report tables: main, in memory
+    con = duckdb.connect(":memory:")              # the report tables: main, in memory
+    con.execute("SET TimeZone = 'UTC'")           # what duckdb_kql.connect does (KQL datetimes are UTC)
     try:
         con.execute(f"ATTACH {_quote(database)} AS store")
     except duckdb.IOException as exc:

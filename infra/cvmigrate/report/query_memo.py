@@ -18,9 +18,6 @@ import json
 import uuid
 from typing import Any, Callable, Optional
 
-import duckdb_kql
-from duckdb_kql.engine import schema as kql_schema
-
 from .duck import from_duck
 
 KEEP_STATES = 4
@@ -79,6 +76,10 @@ class QueryMemo:
             SELECT state FROM store.cvm_results GROUP BY state ORDER BY max(kept) DESC LIMIT ?)""", [KEEP_STATES])
 
     def _execute(self, text: str, now: dt.datetime) -> list[dict[str, Any]]:
+        # KQL-to-SQL translator: loaded only when a query is not kept (its parser is most of the CLI's start-up)
+        import duckdb_kql
+        from duckdb_kql.engine import schema as kql_schema
+
         self.con.execute("SET TimeZone='UTC'")
         if self._schema_key is None:
             self._schema_key = json.dumps(kql_schema(self.con), sort_keys=True)
