@@ -32,7 +32,7 @@ from .archive_listing import Entry, Listing, Problem
 from .duck import DUCK_TYPES, create_tables, table_schemas
 from .query_memo import KEEP_STATES, MEMO_TABLES, create_memo_tables
 
-STORE_VERSION = "2"                  # bump when the ingested columns or rules change: the cache is rebuilt
+STORE_VERSION = "3"                  # bump when the ingested columns or rules change: the cache is rebuilt
 FUTURE_TOLERANCE = dt.timedelta(days=1)
 DEFAULT_RETENTION_DAYS = 400
 SKIP_REASONS = ("corrupt", "invalid_time", "unknown_category", "other_resource_type", "other_table", "oversize",
