@@ -9,7 +9,7 @@ from pathlib import Path
 import yaml
 
 from cvmigrate.cli import main
-from cvmigrate.config import load_stack_file
+from cvmigrate.config import load_stack_file, replacement_refs
 from cvmigrate.report.cutover import QueryResults, build_report
 
 NOW = dt.datetime(2027, 6, 1, tzinfo=dt.timezone.utc)
@@ -75,7 +75,8 @@ def _rows(workload="receipts"):
 
 def test_status_lists_features_warns_on_uncovered_ones_and_orders_the_checklist(tmp_path):
     cfg = load_stack_file(str(write_stack(tmp_path, {"face": {}}, {})))
-    report = build_report(cfg, QueryResults(rows=_rows()), now=NOW, source={"kind": "archive", "location": "x"})
+    report = build_report(cfg, QueryResults(rows=_rows()), now=NOW, refs=replacement_refs(cfg),
+                          source={"kind": "archive", "location": "x"})
     w = report["workloads"][0]
     assert [c["step"] for c in w["checklist"]] == ["assessed", "production-switched"]
     assert w["overdue"] is True
@@ -89,5 +90,6 @@ def test_status_checklist_fails_closed_when_its_query_failed(tmp_path):
     cfg = load_stack_file(str(write_stack(tmp_path, {"documentIntelligence": {}}, {})))
     results = QueryResults(rows={"ia_feature_usage": _rows()["ia_feature_usage"]},
                            problems={"cutover_checklist": "query failed"})
-    w = build_report(cfg, results, now=NOW, source={"kind": "archive", "location": "x"})["workloads"][0]
+    w = build_report(cfg, results, now=NOW, refs=replacement_refs(cfg),
+                     source={"kind": "archive", "location": "x"})["workloads"][0]
     assert (w["checklist"], w["overdue"], w["warnings"]) == ([], None, [])

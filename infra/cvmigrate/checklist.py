@@ -24,11 +24,11 @@ import json
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional
+from typing import Optional, Sequence
 
 from .compare.evidence import read_evidence
 from .config.stack_config import StackConfig, WorkloadConfig
-from .config.replacement_refs import replacement_refs
+from .config.replacement_refs import ReplacementRef
 from .feature_map import load_feature_map
 
 STEPS = ("assessed", "data-exported", "replacement-deployed", "staging-tested", "production-switched",
@@ -133,8 +133,8 @@ def _exported(w: WorkloadConfig, base: Path) -> tuple[str, str]:
     return "done", f"project {project} exported {doc.get('exported_at', '')} ({doc.get('task')})".rstrip()
 
 
-def _deployed(w: WorkloadConfig, cfg: StackConfig) -> tuple[str, str]:
-    refs = [r for r in replacement_refs(cfg) if r.workload == w.name]
+def _deployed(w: WorkloadConfig, refs: Sequence[ReplacementRef]) -> tuple[str, str]:
+    refs = [r for r in refs if r.workload == w.name]
     if not refs:
         return "pending", "the stack configures no replacement (workloads[].replacement)"
     targets = ", ".join(f"{r.target} {r.name}" for r in refs)
@@ -157,14 +157,15 @@ def _decommissioned(w: WorkloadConfig) -> tuple[str, str]:
     return "pending", f"cutover.state is {w.cutover.state}"
 
 
-def static_steps(cfg: StackConfig, base: Path) -> list[StepState]:
-    """Every step but production-switched, for every workload. ``base``: the stack file's folder."""
+def static_steps(cfg: StackConfig, base: Path, refs: Sequence[ReplacementRef]) -> list[StepState]:
+    """Every step but production-switched, for every workload. ``base``: the stack file's folder; ``refs``: the
+    run's replacement refs."""
     out: list[StepState] = []
     for w in cfg.workloads:
         decided = {
             "assessed": _assessed(w, base),
             "data-exported": _exported(w, base),
-            "replacement-deployed": _deployed(w, cfg),
+            "replacement-deployed": _deployed(w, refs),
             "staging-tested": _tested(w, base),
             "decommissioned": _decommissioned(w),
         }
@@ -175,12 +176,13 @@ def static_steps(cfg: StackConfig, base: Path) -> list[StepState]:
     return out
 
 
-def coverage_warnings(cfg: StackConfig, base: Path) -> list[str]:
+def coverage_warnings(cfg: StackConfig, base: Path, refs: Sequence[ReplacementRef]) -> list[str]:
     """One line per workload feature found by its scan report (evidence.scan) that none of its configured
-    replacements covers (queries/feature_map.yaml coveredBy), e.g. Read in code with only a Face replacement."""
+    replacements (``refs``) covers (queries/feature_map.yaml coveredBy), e.g. Read in code with only a Face
+    replacement."""
     fmap = load_feature_map()
     targets: dict[str, set[str]] = {}
-    for ref in replacement_refs(cfg):
+    for ref in refs:
         targets.setdefault(ref.workload, set()).add(ref.target)
     out = []
     for i, w in enumerate(cfg.workloads):

@@ -43,15 +43,16 @@ def build(cfg: StackConfig) -> dict[str, Any]:
         providers=foundation.providers,
         tags=cfg.tags,
     )
+    artefacts = render(cfg)   # pure, computed once: the replacement refs and everything Monitoring deploys
     # Shared replacement pieces (AML workspace, AIServices account) are created once, before any workload.
-    replacement = ReplacementEstate.create(cfg, resource_group_name=foundation.resource_group_name,
+    replacement = ReplacementEstate.create(cfg, refs=artefacts.refs, resource_group_name=foundation.resource_group_name,
                                            sink=foundation.sink)
     workloads = {w.name: Workload(w.name, WorkloadArgs(config=w, legacy=legacy, replacement=replacement))
                  for w in cfg.workloads}
     build_azure_policy(cfg, foundation.workspace_id)  # cvmigrate:azurePolicy (nothing unless enabled)
     # Workbook, alerts, action group and query pack, after every resource whose diagnostic setting they watch.
     monitoring = Monitoring("monitoring", MonitoringArgs(
-        config=cfg, artefacts=render(cfg), workspace_id=foundation.workspace_id, resource_group_name=foundation.resource_group_name,
+        config=cfg, artefacts=artefacts, workspace_id=foundation.workspace_id, resource_group_name=foundation.resource_group_name,
         diagnosed=list(foundation.sink.diagnosed), providers=foundation.providers,
         legacy_accounts=legacy_account_refs(cfg, workloads)))
 

@@ -13,10 +13,10 @@ import pytest
 from kql_stacks import EMPTY, MIXED, MIXED_REFS
 from kusto_check import check_kql
 
-from cvmigrate.artefacts import render_all
+from cvmigrate.artefacts import render
 from cvmigrate.artefacts.workbook import (
     ARG, LOGS, WORKLOAD_FILTER, build_workbook, canonical_json, display_name, query_items,
-    render_workbook_json, workbook_name,
+    workbook_name,
 )
 from cvmigrate.naming import stable_uuid
 
@@ -26,7 +26,7 @@ GUID_RESOURCE = re.compile(r"/subscriptions/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-
 
 @pytest.fixture(scope="module")
 def workbooks():
-    return {case: render_workbook_json(cfg, render_all(cfg, refs=refs)) for case, (cfg, refs) in CASES.items()}
+    return {case: render(cfg, refs=refs).workbook_json for case, (cfg, refs) in CASES.items()}
 
 
 def substitute(text: str, workloads: list[str]) -> str:
@@ -61,7 +61,8 @@ def test_workbook_is_notebook_json_with_unique_names_and_no_subscription_ids(wor
 
 
 def test_tabs_parameters_and_visuals():
-    doc = build_workbook(MIXED, render_all(MIXED, refs=MIXED_REFS))
+    rendered = render(MIXED, refs=MIXED_REFS)
+    doc = build_workbook(MIXED, rendered.queries, rendered.params)
     tabs = next(i for i in doc["items"] if i["type"] == 11)["content"]
     assert tabs["style"] == "tabs"
     assert [link["linkLabel"] for link in tabs["links"]] == [
@@ -93,8 +94,9 @@ def test_tabs_parameters_and_visuals():
 
 
 def test_every_query_item_is_the_rendered_query_plus_the_workbook_layer_only():
-    queries = render_all(MIXED, refs=MIXED_REFS)
-    for item in query_items(build_workbook(MIXED, queries)):
+    rendered = render(MIXED, refs=MIXED_REFS)
+    queries = rendered.queries
+    for item in query_items(build_workbook(MIXED, queries, rendered.params)):
         name = item["name"].rsplit("-", 1)[-1]
         text = item["content"]["query"]
         assert text.startswith(queries[name].text.rstrip("\n")), item["name"]
@@ -124,8 +126,8 @@ def test_every_query_item_passes_the_kusto_language_service(workbooks, case):
 
 
 def test_serialization_is_canonical_and_stable_across_renders():
-    first = render_workbook_json(MIXED, render_all(MIXED, refs=MIXED_REFS))
-    second = render_workbook_json(MIXED, render_all(MIXED, refs=MIXED_REFS))
+    first = render(MIXED, refs=MIXED_REFS).workbook_json
+    second = render(MIXED, refs=MIXED_REFS).workbook_json
     assert first == second
     assert first == canonical_json(json.loads(first))              # sorted keys, no whitespace
     assert first.startswith('{"$schema":') and ", " not in first.split('"items"')[0]

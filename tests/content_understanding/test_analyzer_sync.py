@@ -9,7 +9,7 @@ import yaml
 
 from cvmigrate.artefacts import build_params
 from cvmigrate.cli import main
-from cvmigrate.config import parse_stack_config
+from cvmigrate.config import parse_stack_config, replacement_refs
 from cvmigrate.content_understanding.analyzers_api import ContentUnderstandingClient, ContentUnderstandingError
 from cvmigrate.content_understanding.definition import AnalyzerDefinition, AnalyzerField
 from cvmigrate.content_understanding.sync import sync_analyzers
@@ -99,7 +99,7 @@ def test_the_stack_definition_parses_to_the_same_analyzer_and_counts_as_replacem
     cfg, issues = parse_stack_config(cu_stack(), "dev")
     assert cfg is not None, [str(i) for i in issues]
     assert cfg.workloads[0].replacement.content_understanding.analyzers == (SHELF,)
-    accounts = build_params(cfg)["replacement_accounts"]
+    accounts = build_params(cfg, refs=replacement_refs(cfg))["replacement_accounts"]
     assert [(a["workload"], a["target"], a["deployment"]) for a in accounts] == [("shelf", "contentUnderstanding", "")]
 
 
@@ -128,7 +128,6 @@ def test_calls_on_the_shared_account_count_as_the_workloads_replacement_traffic(
     import datetime as dt
 
     from cvmigrate.artefacts import render_all
-    from cvmigrate.config.replacement_refs import replacement_refs
     from cvmigrate.report import duck
 
     cfg, _ = parse_stack_config(cu_stack(), "dev")

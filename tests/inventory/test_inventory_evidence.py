@@ -13,7 +13,7 @@ from cv_domains import CLASSIFICATION
 from cv_fake import FakeProject, tag
 from cvmigrate.checklist import static_steps
 from cvmigrate.cli import main
-from cvmigrate.config import load_stack_file
+from cvmigrate.config import load_stack_file, replacement_refs
 
 P1, P2 = "11111111-0000-4000-8000-000000000001", "22222222-0000-4000-8000-000000000002"
 
@@ -36,7 +36,7 @@ def write_stack(folder: Path, evidence: dict) -> Path:
 
 def assessed(folder: Path, evidence: dict) -> tuple[str, str]:
     cfg = load_stack_file(str(write_stack(folder, evidence)))
-    step = next(s for s in static_steps(cfg, folder) if s.step == "assessed")
+    step = next(s for s in static_steps(cfg, folder, replacement_refs(cfg)) if s.step == "assessed")
     return step.state, step.evidence
 
 

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from cvmigrate.config import load_stack_file
+from cvmigrate.config import load_stack_file, replacement_refs
 from cvmigrate.report.cutover import QueryResults, build_report
 
 NOW = dt.datetime(2027, 6, 1, tzinfo=dt.timezone.utc)
@@ -34,12 +34,12 @@ def cfg(stack):
 
 
 def test_complete_readable_data_is_on_track_and_ready(cfg):
-    report = build_report(cfg, results(), now=NOW, source=load(0))
+    report = build_report(cfg, results(), now=NOW, refs=replacement_refs(cfg), source=load(0))
     assert (report["verdict"], report["exitCode"], report["workloads"][0]["ready"]) == ("on_track", 0, True)
 
 
 def test_unreadable_archive_data_is_never_ready_nor_on_track(cfg):
-    report = build_report(cfg, results(), now=NOW, source=load(2))
+    report = build_report(cfg, results(), now=NOW, refs=replacement_refs(cfg), source=load(2))
     assert (report["verdict"], report["exitCode"]) == ("incomplete", 3)
     assert not any(w["ready"] for w in report["workloads"])
     (problem,) = report["source"]["problems"]
@@ -53,7 +53,7 @@ def test_a_failed_or_partial_regression_query_is_never_on_track(cfg, how):
     rows = {"burndown": FITS, "decommission_readiness": READY, "legacy_regression": regressed if how == "partial" else []}
     r = QueryResults(rows=rows, problems={"legacy_regression": f"{how}: x"},
                      partial={"legacy_regression"} if how == "partial" else set())
-    report = build_report(cfg, r, now=NOW, source=load(0))
+    report = build_report(cfg, r, now=NOW, refs=replacement_refs(cfg), source=load(0))
     assert (report["verdict"], report["exitCode"]) == ("incomplete", 3)
 
 
@@ -61,7 +61,7 @@ def test_one_workload_at_risk_makes_the_overall_verdict_off_track_and_names_it(c
     fits = [dict(f, OnTrack=False, ProjectedZeroDate=dt.datetime(2029, 7, 1)) if f["Workload"] == "beta" else f
             for f in FITS]
     report = build_report(cfg, results(rows={"burndown": fits, "decommission_readiness": READY,
-                                             "legacy_regression": []}), now=NOW, source=load(0))
+                                             "legacy_regression": []}), now=NOW, refs=replacement_refs(cfg), source=load(0))
     assert (report["verdict"], report["projection"]["atRisk"]) == ("off_track", ["beta"])
     beta = report["workloads"][1]["projection"]
     assert (beta["projectedZeroDate"], beta["earliest"], beta["latest"], beta["onTrack"], beta["weeksUsed"]) == (

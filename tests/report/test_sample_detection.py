@@ -9,7 +9,7 @@ from pathlib import Path
 import yaml
 
 from cvmigrate.artefacts import render_all
-from cvmigrate.config import load_stack_file
+from cvmigrate.config import load_stack_file, replacement_refs
 from cvmigrate.report.archive import open_archive
 from cvmigrate.report.duck import run_query
 from cvmigrate.report.synthetic_archive import MANIFEST, Plant, write_sample
@@ -22,7 +22,8 @@ PLANT = Plant("shelf-scanner", dt.datetime(2027, 5, 27, 10), 2, 2.0)   # Thursda
 
 def test_a_week_of_seasonal_traffic_pages_only_the_planted_regression(tmp_path):
     cfg = load_stack_file(str(DEMO))
-    summary = write_sample(cfg, tmp_path / "a", days=43, seed=3, end=END, records=60000, plants=[PLANT])
+    summary = write_sample(cfg, tmp_path / "a", refs=replacement_refs(cfg), days=43, seed=3, end=END, records=60000,
+                           plants=[PLANT])
     manifest = yaml.safe_load((tmp_path / "a" / MANIFEST).read_text())
     assert manifest["startsMidWeek"] and manifest["endsMidWeek"] and manifest["duplicates"] == summary.duplicates > 0
     (planted,) = manifest["regressions"]

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import yaml
 
-from cvmigrate.config import load_stack_file
+from cvmigrate.config import load_stack_file, replacement_refs
 from cvmigrate.report.archive import open_archive
 from cvmigrate.report.synthetic_archive import MANIFEST, write_sample
 from cvmigrate.report.synthetic_metrics import BrokenPipeline, blob_path, metric_values
@@ -37,7 +37,8 @@ def calls_by_account(con, since=None):
 
 
 def test_metrics_agree_with_the_logs_call_for_call_and_by_outcome(tmp_path):
-    write_sample(load_stack_file(str(DEMO)), tmp_path / "a", days=14, seed=5, end=END, records=4000)
+    cfg = load_stack_file(str(DEMO))
+    write_sample(cfg, tmp_path / "a", refs=replacement_refs(cfg), days=14, seed=5, end=END, records=4000)
     con, stats = open_archive(tmp_path / "a", progress=False)
     logs, metrics = calls_by_account(con)
     assert logs == metrics and len(metrics) >= 4                   # every Cognitive Services account, same calls
@@ -56,8 +57,9 @@ def test_metrics_agree_with_the_logs_call_for_call_and_by_outcome(tmp_path):
 def test_a_broken_pipeline_hides_calls_from_the_logs_only_and_everything_else_is_unchanged(tmp_path):
     cfg = load_stack_file(str(DEMO))
     account = cfg.workloads[0].legacy_accounts[0].name
-    write_sample(cfg, tmp_path / "plain", days=14, seed=5, end=END, records=4000, metrics=False)
-    write_sample(cfg, tmp_path / "broken", days=14, seed=5, end=END, records=4000,
+    refs = replacement_refs(cfg)
+    write_sample(cfg, tmp_path / "plain", refs=refs, days=14, seed=5, end=END, records=4000, metrics=False)
+    write_sample(cfg, tmp_path / "broken", refs=refs, days=14, seed=5, end=END, records=4000,
                  broken=[BrokenPipeline(account, BREAK)])
     manifest = yaml.safe_load((tmp_path / "broken" / MANIFEST).read_text())
     (pipeline,) = manifest["brokenPipelines"]

@@ -14,7 +14,7 @@ from azure.storage.blob import BlobServiceClient
 import azurite_server
 from azurite_server import connection_string
 from cvmigrate.cli import main
-from cvmigrate.config import load_stack_file
+from cvmigrate.config import load_stack_file, replacement_refs
 from cvmigrate.report.synthetic_archive import write_sample
 from cvmigrate.report import archive
 from cvmigrate.report.archive_blobs import parse_blob_source
@@ -54,7 +54,8 @@ def uploaded(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("blob-source")
     with azurite_server.running(tmp / "azurite") as url:
         local = tmp / "copy"
-        write_sample(load_stack_file(DEMO), local, days=10, seed=3, records=2000,
+        cfg = load_stack_file(DEMO)
+        write_sample(cfg, local, refs=replacement_refs(cfg), days=10, seed=3, records=2000,
                      end=dt.datetime(2027, 6, 1, tzinfo=dt.timezone.utc))
         (local / "sample-manifest.yaml").unlink()   # the generator's record of what it planted: no storage export has it
         conn = connection_string(url)

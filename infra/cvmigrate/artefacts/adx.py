@@ -6,14 +6,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Mapping, Optional
+from typing import Mapping, Optional, Sequence
 
 from .. import naming
 from ..clouds import Cloud
 from ..config.stack_config import StackConfig
 from ..errors import UserError
 from ..paths import queries_dir
-from ..config.replacement_refs import replacement_refs
+from ..config.replacement_refs import ReplacementRef
 from .queries import RenderedQuery, template_environment
 
 TABLES = {"requests": "CvmArchiveRequestResponse", "traffic": "CvmArchiveAmlTraffic"}
@@ -42,10 +42,11 @@ def archive_account(cfg: StackConfig, override: Optional[str] = None) -> str:
     return name
 
 
-def account_resource_ids(cfg: StackConfig, subscription: Optional[str]) -> list[str]:
+def account_resource_ids(cfg: StackConfig, subscription: Optional[str], refs: Sequence[ReplacementRef]) -> list[str]:
     """Upper-case resource IDs of every Cognitive Services account the queries read: the legacy accounts and the
     replacement accounts (Foundry, Document Intelligence, Face). Accounts the stack creates are in its resource
-    group, in ``subscription`` (default: the stack's ``azure-native:subscriptionId``)."""
+    group, in ``subscription`` (default: the stack's ``azure-native:subscriptionId``); ``refs``: the run's
+    replacement refs (``Artefacts.refs``)."""
     subscription = subscription or cfg.subscription_id or None
     ids: list[str] = []
     missing: list[str] = []
@@ -54,7 +55,7 @@ def account_resource_ids(cfg: StackConfig, subscription: Optional[str]) -> list[
             ids.append(account.id.raw.upper())
         else:
             missing.append(account.name)
-    missing += [r.name for r in replacement_refs(cfg) if r.target != "automl"]
+    missing += [r.name for r in refs if r.target != "automl"]
     if missing and not subscription:
         raise AdxError(f"is needed: accounts {', '.join(sorted(set(missing)))} are created by the stack and their "
                        "archive folders carry its subscription ID", field="subscription")
@@ -65,13 +66,13 @@ def account_resource_ids(cfg: StackConfig, subscription: Optional[str]) -> list[
 
 
 def render_adx(cfg: StackConfig, queries: Mapping[str, RenderedQuery], cloud: Cloud, *,
-               storage_account: Optional[str] = None, subscription: Optional[str] = None) -> AdxArtefacts:
+               refs: Sequence[ReplacementRef], storage_account: Optional[str] = None, subscription: Optional[str] = None) -> AdxArtefacts:
     account = archive_account(cfg, storage_account)
     base = cloud.blob_url(account)
     params = {
         "tables": TABLES, "storage_account": account,
         "request_uris": [f"{base}/{REQUESTS_CONTAINER}/resourceId={rid}"
-                         for rid in account_resource_ids(cfg, subscription)],
+                         for rid in account_resource_ids(cfg, subscription, refs)],
         "traffic_uri": f"{base}/{TRAFFIC_CONTAINER}",
     }
     text = template_environment(str(queries_dir() / "adx")).get_template("archive_tables.kql").render(**params)

@@ -27,20 +27,18 @@ import yaml
 from ..checklist import static_steps
 from ..config.alerts import THRESHOLD_RULES, Thresholds, query_windows, threshold_attr
 from ..config.stack_config import StackConfig
-from ..config.replacement_refs import ReplacementRef, replacement_refs
+from ..config.replacement_refs import ReplacementRef
 from ..errors import ErrorClassesError
 from ..feature_map import ia_operation_rows
 from ..paths import queries_dir
 
 
-def build_params(cfg: StackConfig, *, refs: Optional[Sequence[ReplacementRef]] = None,
+def build_params(cfg: StackConfig, *, refs: Sequence[ReplacementRef],
                  error_classes: Optional[Sequence[dict[str, Any]]] = None,
                  thresholds: Optional[Thresholds] = None, evidence_base: Optional[Path] = None) -> dict[str, Any]:
-    """Everything the templates need. ``refs`` defaults to the stack's own
-    (:func:`cvmigrate.config.replacement_refs.replacement_refs`), ``error_classes`` to the bundled file,
-    ``thresholds`` to ``cfg.alerts.thresholds``."""
-    if refs is None:
-        refs = replacement_refs(cfg)
+    """Everything the templates need. ``refs``: the replacement refs, worked out once per run by the caller
+    (:func:`cvmigrate.artefacts.render`); ``error_classes`` defaults to the bundled file, ``thresholds`` to
+    ``cfg.alerts.thresholds``."""
     if thresholds is None:
         thresholds = cfg.alerts.thresholds
     windows = query_windows()
@@ -62,7 +60,7 @@ def build_params(cfg: StackConfig, *, refs: Optional[Sequence[ReplacementRef]] =
         "windows": windows,
         "error_classes": list(error_classes) if error_classes is not None else load_error_classes(),
         "ia_features": list(ia_operation_rows()),
-        "checklist_steps": [s.as_row() for s in static_steps(cfg, evidence_base or Path.cwd())],
+        "checklist_steps": [s.as_row() for s in static_steps(cfg, evidence_base or Path.cwd(), refs)],
     }
 
 

@@ -20,7 +20,7 @@ from typing import Any, Iterable, Mapping, Optional, Sequence
 import jinja2
 
 from ..config.stack_config import StackConfig
-from ..config.replacement_refs import ReplacementRef
+from ..config.replacement_refs import ReplacementRef, replacement_refs
 from ..paths import queries_dir
 from .params import build_params, load_error_classes
 
@@ -125,6 +125,7 @@ def render_all(cfg: StackConfig, *, refs: Optional[Sequence[ReplacementRef]] = N
     over queries/error_classes.yaml (raises :class:`ErrorClassesError` when it is invalid); ``evidence_base``:
     the folder workloads[].evidence paths are relative to (the stack file's)."""
     classes = load_error_classes(error_classes_path)
+    refs = replacement_refs(cfg) if refs is None else refs
     return render_queries(build_params(cfg, refs=refs, error_classes=classes, evidence_base=evidence_base), names)
 
 

@@ -9,14 +9,13 @@ canonically (sorted keys, fixed separators) so the deployed ``serializedData`` n
 from __future__ import annotations
 
 import json
-from typing import Any, Mapping, Optional, Sequence
+from typing import Any, Mapping, Sequence
 
 import yaml
 
 from .. import naming
 from ..config.stack_config import StackConfig
 from ..paths import dashboards_dir
-from .params import build_params
 from .queries import RenderedQuery, template_environment
 
 SCHEMA_URL = "https://github.com/Microsoft/Application-Insights-Workbooks/blob/master/schema/workbook.json"
@@ -45,13 +44,11 @@ def load_layout(context: Mapping[str, Any]) -> dict[str, Any]:
     return yaml.safe_load(text)
 
 
-def build_workbook(cfg: StackConfig, queries: Mapping[str, RenderedQuery],
-                   params: Optional[Mapping[str, Any]] = None,
+def build_workbook(cfg: StackConfig, queries: Mapping[str, RenderedQuery], params: Mapping[str, Any],
                    comparisons: Sequence[Mapping[str, Any]] = ()) -> dict[str, Any]:
     """The Notebook/1.0 document. ``queries``: the stack's rendered library (``cvmigrate.artefacts.render_all``);
     ``params``: the render parameters they were built from (error classes and thresholds for the texts);
     ``comparisons``: each workload's `cvmigrate compare` evidence (``compare.evidence.evidence_rows``)."""
-    params = params if params is not None else build_params(cfg)
     layout = load_layout({"environment": cfg.environment, "retirement_date": cfg.retirement_date.isoformat(),
                           "error_classes": params["error_classes"], "thresholds": params["thresholds"],
                           "workloads": params["workloads"], "windows": params["windows"],
@@ -161,7 +158,6 @@ def query_items(document: Mapping[str, Any]) -> list[dict[str, Any]]:
     return out
 
 
-def render_workbook_json(cfg: StackConfig, queries: Mapping[str, RenderedQuery],
-                         params: Optional[Mapping[str, Any]] = None,
+def render_workbook_json(cfg: StackConfig, queries: Mapping[str, RenderedQuery], params: Mapping[str, Any],
                          comparisons: Sequence[Mapping[str, Any]] = ()) -> str:
     return canonical_json(build_workbook(cfg, queries, params, comparisons))

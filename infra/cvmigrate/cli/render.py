@@ -46,7 +46,7 @@ def run(args: argparse.Namespace) -> int:
         raise UserError(f"--error-classes: {exc}") from None
     queries = artefacts.queries
     if args.target == "adx":
-        return _write_adx(args, cfg, queries)
+        return _write_adx(args, cfg, artefacts)
     folder = Path(args.out) / "queries"
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -78,9 +78,10 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _write_adx(args, cfg, queries) -> int:
+def _write_adx(args, cfg, artefacts) -> int:
     cloud = resolve_cloud(args.cloud, stack_environment=cfg.cloud)
-    adx = render_adx(cfg, queries, cloud, storage_account=args.storage_account, subscription=args.subscription)
+    adx = render_adx(cfg, artefacts.queries, cloud, refs=artefacts.refs, storage_account=args.storage_account,
+                     subscription=args.subscription)
     folder = Path(args.out) / "adx"
     try:
         (folder / "queries").mkdir(parents=True, exist_ok=True)

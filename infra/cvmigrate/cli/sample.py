@@ -5,7 +5,7 @@ import argparse
 import datetime as dt
 import sys
 
-from ..config import load_stack_file
+from ..config import load_stack_file, replacement_refs
 from ..errors import UserError
 from ..report.synthetic_archive import Plant, write_sample
 from ..report.synthetic_metrics import BrokenPipeline
@@ -46,8 +46,8 @@ def run(args: argparse.Namespace) -> int:
     plants = [_plant(cfg, text) for text in args.regression] if args.regression else None
     broken = [_broken(cfg, text) for text in args.broken_pipeline or ()]
     try:
-        summary = write_sample(cfg, args.out, days=args.days, seed=args.seed, end=end, records=args.records,
-                               plants=plants, broken=broken)
+        summary = write_sample(cfg, args.out, refs=replacement_refs(cfg), days=args.days, seed=args.seed, end=end,
+                               records=args.records, plants=plants, broken=broken)
     except OSError as exc:
         raise UserError(f"--out {args.out}: cannot write ({exc.strerror})") from None
     for name in summary.without_replacement:

@@ -62,7 +62,7 @@ def run(args: argparse.Namespace) -> int:
     else:
         results, now, source = _from_workspace(args, cfg, queries, now)
     evidence = evidence_by_workload(cfg, stack_file_path(args.stack).parent)
-    report = build_report(cfg, results, now=now, source=source,
+    report = build_report(cfg, results, now=now, source=source, refs=artefacts.refs,
                           comparisons={name: e.as_dict() for name, e in evidence.items()})
     sys.stdout.write(RENDERERS[args.format](report))
     if args.chart:

@@ -6,7 +6,7 @@ import sys
 
 from ..checklist import coverage_warnings
 from ..compare.evidence import cutover_warnings
-from ..config import load_stack_file, stack_file_path
+from ..config import load_stack_file, replacement_refs, stack_file_path
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -17,8 +17,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     cfg = load_stack_file(args.stack)
-    for warning in (*cfg.warnings, *cutover_warnings(cfg, stack_file_path(args.stack).parent),
-                    *coverage_warnings(cfg, stack_file_path(args.stack).parent)):
+    base = stack_file_path(args.stack).parent
+    for warning in (*cfg.warnings, *cutover_warnings(cfg, base), *coverage_warnings(cfg, base, replacement_refs(cfg))):
         print(f"warning: {warning}", file=sys.stderr)
     accounts = cfg.legacy_accounts
     print(f"{args.stack}: configuration is valid — {len(cfg.workloads)} workload(s), "

@@ -10,12 +10,12 @@ RBAC boundary, a different region for model availability) sets `dedicatedWorkspa
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Optional
+from typing import Any, Optional, Sequence
 
 import pulumi
 
 from ..config import StackConfig, WorkloadConfig
-from ..config.replacement_refs import replacement_refs
+from ..config.replacement_refs import ReplacementRef
 from .automl import AutoMLStack, AutoMLStackArgs, AutoMLWorkspace, shared_workspace_args
 from .foundry import FoundryAccount, FoundryStack, FoundryStackArgs, shared_account_args
 from .replacement_context import ReplacementContext
@@ -27,16 +27,19 @@ class ReplacementEstate:
     """Created once per environment by the program and handed to every Workload."""
     config: StackConfig
     context: ReplacementContext
+    refs: tuple[ReplacementRef, ...] = ()
     workspace: Optional[AutoMLWorkspace] = None
     account: Optional[FoundryAccount] = None
 
     @classmethod
-    def create(cls, cfg: StackConfig, *, resource_group_name: pulumi.Input[str], sink) -> "ReplacementEstate":
+    def create(cls, cfg: StackConfig, *, refs: Sequence[ReplacementRef], resource_group_name: pulumi.Input[str],
+               sink) -> "ReplacementEstate":
+        """``refs``: the run's replacement refs (``Artefacts.refs``), which the workloads' summaries report."""
         ctx = ReplacementContext(
             environment=cfg.environment, location=cfg.location, resource_group_name=resource_group_name,
             resource_group=cfg.resource_group.name, sink=sink, names=cfg.names, tags=cfg.tags, defaults=cfg.replacement,
             key_vault_purge_protection=cfg.key_vault.purge_protection)
-        estate = cls(config=cfg, context=ctx)
+        estate = cls(config=cfg, context=ctx, refs=tuple(refs))
         replacements = [w.replacement for w in cfg.workloads if w.replacement is not None]
         # Shared resources exist only while some workload uses them: nothing idle is left behind.
         if any(r.automl and not r.automl.dedicated_workspace for r in replacements):
@@ -72,6 +75,6 @@ class ReplacementEstate:
         return out
 
     def monitoring_names(self, workload: str) -> list[dict[str, Any]]:
-        """The names the KQL library attributes this workload's replacement traffic by (replacement_refs)."""
+        """The names the KQL library attributes this workload's replacement traffic by (the run's refs)."""
         return [{"target": ref.target, "name": ref.name, "deployments": list(ref.deployments)}
-                for ref in replacement_refs(self.config) if ref.workload == workload]
+                for ref in self.refs if ref.workload == workload]

@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, Mapping, Optional, Sequence
 
-from ..config.replacement_refs import replacement_refs
+from ..config.replacement_refs import ReplacementRef
 from .projection import read_burndown
 
 SCHEMA_VERSION = 1
@@ -78,9 +78,11 @@ def _features(rows: Sequence[Mapping[str, Any]], workload: str, targets: set[str
 
 
 def build_report(cfg: Any, results: QueryResults, *, now: dt.datetime, source: Mapping[str, Any],
+                 refs: Sequence[ReplacementRef],
                  comparisons: Optional[Mapping[str, Mapping[str, Any]]] = None) -> dict[str, Any]:
-    """Assemble the report document for ``cfg`` from the query rows; ``comparisons`` maps a workload to its
-    `cvmigrate compare` evidence (``compare.evidence.Evidence.as_dict``)."""
+    """Assemble the report document for ``cfg`` from the query rows; ``refs``: the run's replacement refs
+    (``Artefacts.refs``); ``comparisons`` maps a workload to its `cvmigrate compare` evidence
+    (``compare.evidence.Evidence.as_dict``)."""
     if now.tzinfo is None:
         now = now.replace(tzinfo=dt.timezone.utc)
     today = now.astimezone(dt.timezone.utc).date()
@@ -95,7 +97,7 @@ def build_report(cfg: Any, results: QueryResults, *, now: dt.datetime, source: M
     unreadable = int(((source.get("load") or {}).get("skipped") or {}).get("unreadable", 0))
     checklist_ok = "cutover_checklist" not in results.problems
     targets = {}
-    for ref in replacement_refs(cfg):
+    for ref in refs:
         targets.setdefault(ref.workload, set()).add(ref.target)
 
     workloads = []

@@ -42,7 +42,7 @@ import yaml
 from .. import naming
 from .synthetic_metrics import BrokenPipeline, MetricsRecorder
 from .traffic_shape import day_noise, hour_factor
-from ..config.replacement_refs import replacement_refs
+from ..config.replacement_refs import ReplacementRef
 
 REGRESSION_HOURS = 3
 DUPLICATE_RATE = 0.002          # share of records written twice
@@ -121,8 +121,7 @@ def _legacy_resource_id(cfg: Any, account: Any) -> str:
             f"/PROVIDERS/MICROSOFT.COGNITIVESERVICES/ACCOUNTS/{account.name.upper()}")
 
 
-def _streams(cfg: Any) -> tuple[list[_Stream], list[str]]:
-    refs = list(replacement_refs(cfg))
+def _streams(cfg: Any, refs: Sequence[ReplacementRef]) -> tuple[list[_Stream], list[str]]:
     rg = cfg.resource_group.name.upper()
     sub = _subscription(cfg).upper()
     streams: list[_Stream] = []
@@ -161,13 +160,14 @@ def _legacy_daily(position: int, day: int, days: int, cut_over: bool) -> float:
     return base * (1.0 - (1.0 - final) * day / max(1, days - 1))
 
 
-def write_sample(cfg: Any, out: Path | str, *, days: int = 120, seed: int = 7,
+def write_sample(cfg: Any, out: Path | str, *, refs: Sequence[ReplacementRef], days: int = 120, seed: int = 7,
                  end: Optional[dt.datetime] = None, records: Optional[int] = None,
                  corrupt: int = 5, plants: Optional[Sequence[Plant]] = None,
                  duplicate_rate: float = DUPLICATE_RATE, broken: Sequence[BrokenPipeline] = (),
                  metrics: bool = True) -> SampleSummary:
-    """Write the archive under ``out``; ``end`` (default: today 00:00 UTC) is the end of the last hour
-    written; ``records`` scales every volume so the archive holds about that many records. ``plants``: the
+    """Write the archive under ``out`` for ``cfg`` and its replacement refs (``refs``, worked out once by the
+    caller); ``end`` (default: today 00:00 UTC) is the end of the last hour written; ``records`` scales every
+    volume so the archive holds about that many records. ``plants``: the
     regressions to plant (default: the first dual-run workload at 4x over the last ``REGRESSION_HOURS`` hours);
     each goes to the manifest (``sample-manifest.yaml``) with its seasonal baseline and the calls written.
     ``duplicate_rate``: share of records delivered twice (storage export is at-least-once). ``metrics``: also
@@ -181,7 +181,7 @@ def write_sample(cfg: Any, out: Path | str, *, days: int = 120, seed: int = 7,
         minute=0, second=0, microsecond=0, tzinfo=None)
     start = end - dt.timedelta(days=days)
     rng = random.Random(seed)
-    streams, missing = _streams(cfg)
+    streams, missing = _streams(cfg, refs)
     regress = regressing_workload(cfg)
     if plants is None:
         plants = [Plant(regress, end - dt.timedelta(hours=REGRESSION_HOURS), REGRESSION_HOURS, 4.0)] if regress else []
