@@ -89,7 +89,7 @@ def test_cli_reads_the_key_from_key_vault_and_exports(projects, service, stack_f
         seen["args"] = (url, secret)
         return service.key
 
-    monkeypatch.setattr("cvmigrate.cli.export.read_secret", fake_read)
+    monkeypatch.setattr("cvmigrate.cli.arguments.read_secret", fake_read)
     monkeypatch.delenv("CUSTOM_VISION_TRAINING_KEY", raising=False)
     code = main(["export", "--endpoint", service.endpoint, "--project", "shelf", "--out", str(tmp_path / "kv"),
                  "--stack", str(stack_file), "--workload", "shelf-scanner", "--no-progress"])

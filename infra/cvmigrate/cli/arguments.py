@@ -1,10 +1,16 @@
 """Argument parsing shared by several subcommands."""
 from __future__ import annotations
 
+import argparse
 import datetime as dt
+import os
 from pathlib import Path
+from typing import Optional
 
+from ..clouds import Cloud
 from ..errors import UserError
+from ..export.keyvault import legacy_key_location, read_secret
+from ..redaction import register
 
 
 def parse_time(text: str | None, flag: str) -> dt.datetime | None:
@@ -25,3 +31,22 @@ def check_output_folder(path: Path | str, flag: str) -> None:
     if folder.exists() and not folder.is_dir():
         raise UserError(f"{flag} {folder} is a file, not a folder. Fix: give an empty folder (or a previous "
                         "run's folder to resume)")
+
+
+def legacy_key(args: argparse.Namespace, role: str, env_var: str, *, fallback: str, alternatives: str = "",
+               cloud: Optional[Cloud] = None) -> str:
+    """A workload's legacy Custom Vision ``role`` key (training | prediction): from the stack's Key Vault when
+    --stack and --workload are given, else from the environment variable ``env_var``. ``fallback`` tells the user
+    how else to give the key when the vault cannot hold it; ``alternatives`` names other ways in the message for an
+    unset variable. The key is registered with the redactor either way."""
+    if args.stack or args.workload:
+        if not (args.stack and args.workload):
+            raise UserError(f"--stack and --workload go together (the key is the workload's {role} key)")
+        url, secret = legacy_key_location(args.stack, args.workload, role, fallback, cloud)
+        return read_secret(url, secret, cloud=cloud)      # registered with the redactor by read_secret
+    value = os.environ.get(env_var, "").strip()
+    register(value)
+    if not value:
+        raise UserError(f"environment variable {env_var} is not set; export the {role} key into it{alternatives} or "
+                        "read it from Key Vault with --stack <env> --workload <name>")
+    return value

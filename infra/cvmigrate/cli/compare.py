@@ -16,10 +16,8 @@ from ..compare.automl_endpoint import KEY_ENV as AML_KEY
 from ..compare.customvision import KEY_ENV
 from ..compare.foundry_chat import KEY_ENV as OPENAI_KEY
 from ..compare.summary import markdown, table
-from ..errors import UserError
-from ..export.keyvault import legacy_key_location, read_secret
 from ..redaction import register
-from .arguments import check_output_folder
+from .arguments import check_output_folder, legacy_key
 
 FORMATS = ("table", "json", "markdown")
 
@@ -61,16 +59,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def prediction_key(args: argparse.Namespace) -> str:
-    if args.stack or args.workload:
-        if not (args.stack and args.workload):
-            raise UserError("--stack and --workload go together (the key is the workload's prediction key)")
-        return read_secret(*legacy_key_location(args.stack, args.workload, "prediction", f"set {KEY_ENV} instead"))
-    value = os.environ.get(KEY_ENV, "").strip()
-    register(value)
-    if not value:
-        raise UserError(f"environment variable {KEY_ENV} is not set; export the prediction key into it or read "
-                        "it from Key Vault with --stack <env> --workload <name>")
-    return value
+    return legacy_key(args, "prediction", KEY_ENV, fallback=f"set {KEY_ENV} instead")
 
 
 def run(args: argparse.Namespace) -> int:

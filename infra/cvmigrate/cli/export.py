@@ -4,7 +4,6 @@ section "Exporting a Custom Vision project")."""
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 
@@ -14,9 +13,9 @@ from ..errors import UserError
 from ..customvision.platforms import DEFAULT_PLATFORM, FLAVORS
 from ..export import ExportOptions, run_export
 from ..export.exporter import DEFAULT_CONCURRENCY
-from ..export.keyvault import read_secret, training_key_location
-from ..redaction import redact, register
-from .arguments import check_output_folder
+from ..export.keyvault import TRAINING_KEY_FALLBACK
+from ..redaction import redact
+from .arguments import check_output_folder, legacy_key
 
 DEFAULT_KEY_ENV = "CUSTOM_VISION_TRAINING_KEY"
 
@@ -75,20 +74,10 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def training_key(args: argparse.Namespace, cloud) -> str:
-    if args.stack or args.workload:
-        if not (args.stack and args.workload):
-            raise UserError("--stack and --workload go together (the key is the workload's training key)")
-        if args.key_env:
-            raise UserError("give the key either with --key-env or with --stack/--workload, not both")
-        url, secret = training_key_location(args.stack, args.workload, cloud)
-        return read_secret(url, secret, cloud=cloud)      # registered with the redactor by read_secret
-    var = args.key_env or DEFAULT_KEY_ENV
-    value = os.environ.get(var, "").strip()
-    register(value)
-    if not value:
-        raise UserError(f"environment variable {var} is not set; export the training key into it, pass "
-                        "--key-env <VAR>, or read it from Key Vault with --stack <env> --workload <name>")
-    return value
+    if args.key_env and args.stack and args.workload:
+        raise UserError("give the key either with --key-env or with --stack/--workload, not both")
+    return legacy_key(args, "training", args.key_env or DEFAULT_KEY_ENV, cloud=cloud,
+                      fallback=TRAINING_KEY_FALLBACK, alternatives=", pass --key-env <VAR>,")
 
 
 def run(args: argparse.Namespace) -> int:

@@ -15,7 +15,7 @@ import base64
 from typing import Any, Optional
 
 from .dataset import Box, Sample
-from .target import Auth, Prediction, ScoreFailure, check_url, http_failure, service_message
+from .target import Auth, Prediction, ScoreFailure, check_url, http_failure, refused_or_missing
 from .transport import Reply, RequestSpec
 
 KEY_ENV = "AZUREML_ENDPOINT_KEY"
@@ -42,13 +42,12 @@ class AutoMLTarget:
         return RequestSpec(self.scoring_uri, headers, json=payload)
 
     def fatal(self, reply: Reply) -> Optional[str]:
-        if reply.status in (401, 403):
-            how = f"{KEY_ENV}" if self.auth.mode == "key" else "your Entra identity (AzureML Data Scientist role)"
-            return f"the online endpoint refused the request (HTTP {reply.status}); check {how} and the scoring URI"
-        if reply.status == 404:
-            return (f"the scoring URI answered HTTP 404 ({service_message(reply) or 'not found'}); use the endpoint's "
-                    "scoring URI (…inference.ml.azure.com/score) and an existing deployment")
-        return None
+        return refused_or_missing(
+            reply, self.auth, service="the online endpoint", key_env=KEY_ENV, role="AzureML Data Scientist",
+            check="the scoring URI",
+            not_found=lambda message: (f"the scoring URI answered HTTP 404 ({message or 'not found'}); use the "
+                                       "endpoint's scoring URI (…inference.ml.azure.com/score) and an existing "
+                                       "deployment"))
 
     def parse(self, reply: Reply) -> Prediction:
         if reply.status != 200:

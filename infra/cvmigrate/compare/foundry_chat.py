@@ -19,7 +19,7 @@ from typing import Any, Optional
 
 from .dataset import Box, Sample
 from ..errors import CompareError
-from .target import Auth, Prediction, ScoreFailure, check_url, http_failure, service_message
+from .target import Auth, Prediction, ScoreFailure, check_url, http_failure, refused_or_missing
 from .transport import Reply, RequestSpec
 
 KEY_ENV = "AZURE_OPENAI_API_KEY"
@@ -93,13 +93,11 @@ class FoundryTarget:
                            json=body)
 
     def fatal(self, reply: Reply) -> Optional[str]:
-        if reply.status in (401, 403):
-            how = KEY_ENV if self.auth.mode == "key" else "your Entra identity (Cognitive Services OpenAI User role)"
-            return f"the chat endpoint refused the request (HTTP {reply.status}); check {how} and the endpoint"
-        if reply.status == 404:
-            return (f"no deployment {self.deployment!r} at {self.endpoint} ({service_message(reply) or 'HTTP 404'}); "
-                    "check the endpoint and the deployment name")
-        return None
+        return refused_or_missing(
+            reply, self.auth, service="the chat endpoint", key_env=KEY_ENV, role="Cognitive Services OpenAI User",
+            check="the endpoint",
+            not_found=lambda message: (f"no deployment {self.deployment!r} at {self.endpoint} "
+                                       f"({message or 'HTTP 404'}); check the endpoint and the deployment name"))
 
     def parse(self, reply: Reply) -> Prediction:
         if reply.status != 200:

@@ -12,7 +12,7 @@ import json
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import Any, Optional, Protocol
+from typing import Any, Callable, Optional, Protocol
 from urllib.parse import urlsplit
 
 from .dataset import Box, Sample
@@ -83,6 +83,19 @@ def service_message(reply: Reply) -> str:
         code, message = str(body.get("code") or ""), str(body.get("message") or body.get("text") or "")
         return f"{code}: {message}"[:300] if code else message[:300]
     return ""
+
+
+def refused_or_missing(reply: Reply, auth: Auth, *, service: str, key_env: str, role: str, check: str,
+                       not_found: Callable[[str], str]) -> Optional[str]:
+    """Why a replacement endpoint's answer stops the run, or None: 401/403 (the key in ``key_env``, or the Entra
+    identity that needs ``role``; ``check`` names what else to check) and 404 (``not_found`` of the service's
+    message)."""
+    if reply.status in (401, 403):
+        how = key_env if auth.mode == "key" else f"your Entra identity ({role} role)"
+        return f"{service} refused the request (HTTP {reply.status}); check {how} and {check}"
+    if reply.status == 404:
+        return not_found(service_message(reply))
+    return None
 
 
 def http_failure(reply: Reply) -> ScoreFailure:

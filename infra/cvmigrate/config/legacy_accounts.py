@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from .arm import ArmId, ArmIdError, parse_arm_id
+from .arm import ArmId, arm_id_field
 from .stack_config import LEGACY_MODES, ROLE_KINDS, CustomVisionConfig, ImageAnalysisConfig, LegacyAccount
 from .patterns import COGNITIVE_ACCOUNT_NAME, LOCATION
 from .reader import Node
@@ -37,18 +37,12 @@ _SKUS = ("F0", "S0", "S1")
 
 
 def _account_id(node: Node, key: str) -> ArmId | None:
-    value = node.string(key, required=True, example=_CV_ID_EXAMPLE)
-    if value is None:
-        return None
-    try:
-        arm = parse_arm_id(value)
-    except ArmIdError as exc:
-        node.get(key).error(f"'{value}' {exc}.", f"copy the account's resource ID, e.g. {_CV_ID_EXAMPLE}.")
-        return None
-    if not arm.is_type("Microsoft.CognitiveServices/accounts"):
-        node.get(key).error(
-            f"points to a {arm.resource_type}; a legacy account must be a Microsoft.CognitiveServices/accounts resource.",
-            f"use the Cognitive Services account ID, e.g. {_CV_ID_EXAMPLE}.")
+    arm = arm_id_field(
+        node, key, "Microsoft.CognitiveServices/accounts", _CV_ID_EXAMPLE, required=True,
+        copy_fix=f"copy the account's resource ID, e.g. {_CV_ID_EXAMPLE}.",
+        wrong_type="points to a {found}; a legacy account must be a Microsoft.CognitiveServices/accounts resource.",
+        wrong_type_fix=f"use the Cognitive Services account ID, e.g. {_CV_ID_EXAMPLE}.")
+    if arm is None:
         return None
     if not re.fullmatch(COGNITIVE_ACCOUNT_NAME, arm.name):
         node.get(key).error(f"account name '{arm.name}' is not a valid Cognitive Services account name.",

@@ -13,7 +13,7 @@ from typing import Any, Mapping
 from ..clouds import DEFAULT_CLOUD, CloudError, clouds, find_cloud
 from ..content_understanding.service import service_facts
 from .alerts import parse_alerts
-from .arm import ArmId, ArmIdError, parse_arm_id
+from .arm import ArmId, arm_id_field
 from .azure_policy import parse_azure_policy
 from ..tags import count_problem, tag_problems
 from .claims import NameClaims
@@ -193,22 +193,6 @@ def _resource_group(node: Node, environment: str) -> ResourceGroupConfig:
     return ResourceGroupConfig(name=name, create=node.boolean("create", default=True))
 
 
-def _existing(node: Node, key: str, resource_type: str, example: str) -> ArmId | None:
-    value = node.string(key)
-    if value is None:
-        return None
-    try:
-        arm = parse_arm_id(value)
-    except ArmIdError as exc:
-        node.get(key).error(f"'{value}' {exc}.", f"copy the resource ID from the portal, e.g. {example}.")
-        return None
-    if not arm.is_type(resource_type):
-        node.get(key).error(f"points to a {arm.resource_type}, not a {resource_type}.",
-                            f"use the ID of a {resource_type} resource.")
-        return None
-    return arm
-
-
 _LAW_EXAMPLE = "/subscriptions/<id>/resourceGroups/rg-ops/providers/Microsoft.OperationalInsights/workspaces/law-shared"
 
 
@@ -216,7 +200,7 @@ def _log_analytics(node: Node) -> LogAnalyticsConfig:
     if not node.is_object():
         return LogAnalyticsConfig()
     node.only_keys(["create", "retentionInDays", "existingWorkspaceId", "name"])
-    existing = _existing(node, "existingWorkspaceId", "Microsoft.OperationalInsights/workspaces", _LAW_EXAMPLE)
+    existing = arm_id_field(node, "existingWorkspaceId", "Microsoft.OperationalInsights/workspaces", _LAW_EXAMPLE)
     create = node.boolean("create", default=not node.has("existingWorkspaceId"))
     if create and node.has("existingWorkspaceId"):
         node.error("sets both create: true and existingWorkspaceId.", "keep one of them.")
@@ -233,8 +217,8 @@ def _archive(node: Node) -> ArchiveConfig:
     if not node.is_object():
         return ArchiveConfig()
     node.only_keys(["create", "existingId", "name"])
-    existing = _existing(node, "existingId", "Microsoft.Storage/storageAccounts",
-                         "/subscriptions/<id>/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/stlogs")
+    existing = arm_id_field(node, "existingId", "Microsoft.Storage/storageAccounts",
+                            "/subscriptions/<id>/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/stlogs")
     create = node.boolean("create", default=False)
     if create and existing:
         node.error("sets both create: true and existingId.", "keep one of them.")
@@ -247,8 +231,8 @@ def _key_vault(node: Node) -> KeyVaultConfig:
     if not node.is_object():
         return KeyVaultConfig()
     node.only_keys(["create", "existingId", "name", "purgeProtection", "softDeleteRetentionInDays", "enabled"])
-    existing = _existing(node, "existingId", "Microsoft.KeyVault/vaults",
-                         "/subscriptions/<id>/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv-shared")
+    existing = arm_id_field(node, "existingId", "Microsoft.KeyVault/vaults",
+                            "/subscriptions/<id>/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv-shared")
     enabled = node.boolean("enabled", default=True)
     create = node.boolean("create", default=existing is None)
     if create and existing:

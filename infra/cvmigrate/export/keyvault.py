@@ -7,14 +7,18 @@ from typing import Any, Callable, Optional
 from .. import naming
 from ..clouds import Cloud, resolve_cloud
 from ..config import load_stack_file
-from ..redaction import register
 from ..errors import ExportError
+from ..redaction import register
+from ..vault_secrets import secret_client, vault_errors
+
+
+TRAINING_KEY_FALLBACK = "give the training key from an environment variable instead"
 
 
 def training_key_location(stack: str, workload: str, cloud: Optional[Cloud] = None) -> tuple[str, str]:
     """(vault URL, secret name) for a workload's Custom Vision training key, from Pulumi.<stack>.yaml.
     The vault's DNS suffix is ``cloud``'s (default: $AZURE_CLOUD, else the stack's azure-native:environment)."""
-    return legacy_key_location(stack, workload, "training", "give the training key from an environment variable instead", cloud)
+    return legacy_key_location(stack, workload, "training", TRAINING_KEY_FALLBACK, cloud)
 
 
 def legacy_key_location(stack: str, workload: str, role: str, fallback: str,
@@ -39,27 +43,19 @@ def legacy_key_location(stack: str, workload: str, role: str, fallback: str,
 def read_secret(url: str, secret_name: str, credential: Optional[Any] = None,
                 client_factory: Optional[Callable[[str, Any], Any]] = None, cloud: Optional[Cloud] = None) -> str:
     """Read one secret with azure-identity (the cloud's DefaultAzureCredential unless one is given)."""
-    # heavy SDK (azure-core, azure-keyvault-secrets): imported only when a key is read from a vault
-    from azure.core.exceptions import ClientAuthenticationError, HttpResponseError, ResourceNotFoundError
+    from azure.core.exceptions import ResourceNotFoundError  # heavy SDK: only when a key is read from a vault
 
     if credential is None:
         credential = (cloud or resolve_cloud()).credential()
-    if client_factory is None:
-        from azure.keyvault.secrets import SecretClient  # heavy SDK: only when no client is given
-        client_factory = lambda u, c: SecretClient(vault_url=u, credential=c)  # noqa: E731
-    client = client_factory(url, credential)
-    try:
-        value = client.get_secret(secret_name).value
-    except ResourceNotFoundError:
-        raise ExportError(f"secret {secret_name!r} not found in {url}; has `pulumi up` stored the workload's "
-                          "keys there? Otherwise give the training key from an environment variable") from None
-    except ClientAuthenticationError as exc:
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise ExportError(f"cannot sign in to read {url} ({first}); run `az login` or set up a managed "
-                          "identity with 'Key Vault Secrets User' on the vault") from None
-    except HttpResponseError as exc:
-        raise ExportError(f"reading secret {secret_name!r} from {url} failed: HTTP {exc.status_code} "
-                          f"{exc.reason or ''}".strip()) from None
+    client = secret_client(url, credential, client_factory)
+    with vault_errors(ExportError, failed=f"reading secret {secret_name!r} from {url} failed",
+                      sign_in=f"cannot sign in to read {url} ({{reason}}); run `az login` or set up a managed "
+                              "identity with 'Key Vault Secrets User' on the vault"):
+        try:
+            value = client.get_secret(secret_name).value
+        except ResourceNotFoundError:
+            raise ExportError(f"secret {secret_name!r} not found in {url}; has `pulumi up` stored the workload's "
+                              "keys there? Otherwise give the training key from an environment variable") from None
     if not value:
         raise ExportError(f"secret {secret_name!r} in {url} is empty")
     register(value)      # a key read from the vault is never printed afterwards, whatever quotes it

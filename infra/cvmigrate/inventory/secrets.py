@@ -8,6 +8,7 @@ import re
 from typing import Any, Callable
 
 from ..errors import UserError
+from ..vault_secrets import secret_client, vault_errors
 
 VAULT_NAME = re.compile(r"[a-zA-Z][a-zA-Z0-9-]{1,22}[a-zA-Z0-9]")
 SECRET_NAME_MAX = 127
@@ -51,23 +52,13 @@ def identifier_secrets(inv: dict) -> dict[str, str]:
 
 def store(inv: dict, vault_url: str, credential: Any, client_factory: Callable[[str, Any], Any] = None) -> list[str]:
     """Set every identifier secret; returns the names written."""
-    from azure.core.exceptions import ClientAuthenticationError, HttpResponseError  # heavy SDK: vault only
-
-    if client_factory is None:
-        from azure.keyvault.secrets import SecretClient  # heavy SDK: only when a vault is asked for
-        client_factory = lambda u, c: SecretClient(vault_url=u, credential=c)  # noqa: E731
-    client = client_factory(vault_url, credential)
+    client = secret_client(vault_url, credential, client_factory)
     written = []
     for name, value in identifier_secrets(inv).items():
-        try:
+        with vault_errors(KeyVaultError, failed=f"storing secret {name!r} in {vault_url} failed",
+                          sign_in=f"cannot sign in to {vault_url} ({{reason}}); run `az login` or use an identity "
+                                  "with 'Key Vault Secrets Officer' on the vault"):
             client.set_secret(name, value, content_type="text/plain",
                               tags={"source": "cvmigrate-inventory", "endpoint": inv["endpoint"][:256]})
-        except ClientAuthenticationError as exc:
-            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            raise KeyVaultError(f"cannot sign in to {vault_url} ({first}); run `az login` or use an identity with "
-                                "'Key Vault Secrets Officer' on the vault") from None
-        except HttpResponseError as exc:
-            raise KeyVaultError(f"storing secret {name!r} in {vault_url} failed: HTTP {exc.status_code} "
-                                f"{exc.reason or ''}".strip()) from None
         written.append(name)
     return written
