@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 
 from cvmigrate.config import ConfigError, StackFileError, load_stack_file
-from cvmigrate.config.stack_file import Secret, delivered_config, read_stack_bytes
+from cvmigrate.config.pulumi_delivery import delivered_config
+from cvmigrate.config.stack_file import Secret, read_stack_bytes
 from cvmigrate.program import main as program_main
 from pulumi_harness import run_program
 

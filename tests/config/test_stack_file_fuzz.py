@@ -10,7 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cvmigrate.config import StackFileError, parse_stack_config
-from cvmigrate.config.stack_file import decode_delivered, delivered_config, read_stack_bytes
+from cvmigrate.config.pulumi_delivery import decode_delivered, delivered_config
+from cvmigrate.config.stack_file import read_stack_bytes
 
 TODAY = dt.date(2026, 12, 1)
 KEYS = ["environment", "production", "resourceGroup", "logAnalytics", "archive", "keyVault", "retirementDate",

@@ -12,7 +12,8 @@ from typing import Any
 from .problems import ConfigError, ConfigIssue
 from .stack_config import StackConfig
 from .parse import parse_stack_config
-from .stack_file import StackFileError, decode_delivered, delivered_config, read_stack_bytes
+from .pulumi_delivery import decode_delivered, delivered_config
+from .stack_file import StackFileError, read_stack_bytes
 
 
 def find_project_dir(start: Path | None = None) -> Path:
