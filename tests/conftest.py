@@ -8,7 +8,8 @@ stand-ins the benchmarks use too live in ../standins/ (put on sys.path here):
 - ``cv_fake``         (standins/) the Custom Vision Training API on 127.0.0.1
 - ``kusto_check``     check KQL with Microsoft's Kusto language service (``check_kql``, ``result_columns``)
 
-The fixtures below hand the same three to a test without an import.
+The fixtures below hand the same three to a test without an import (session-scoped: they are pure
+builders, so module-scoped fixtures can use them too); tests use them rather than importing the helpers.
 """
 from __future__ import annotations
 
@@ -28,14 +29,14 @@ from cvmigrate.config import StackConfig, parse_stack_config  # noqa: E402
 from cvmigrate.program import main as program_main  # noqa: E402
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def stack_config() -> Callable[..., dict[str, Any]]:
     """Builder of a stack-file shaped config: ``stack_config(REFERENCE_WORKLOAD, alerts={...})``
     (workloads from :mod:`stacks`; keyword overrides become ``cvmigrate:<key>``)."""
     return stacks.stack
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def parsed_config() -> Callable[..., StackConfig]:
     """``parsed_config(raw, env="dev")``: the typed StackConfig of a stack-file config (asserts it is valid)."""
     def parse(raw: dict[str, Any], env: str = "dev") -> StackConfig:
@@ -45,7 +46,7 @@ def parsed_config() -> Callable[..., StackConfig]:
     return parse
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def run_stack() -> Callable[..., Graph]:
     """``run_stack(raw, stack="dev", invoke=None, program=None)``: the cvmigrate Pulumi program (or
     ``program``) run under mocks with ``raw``, returning the recorded graph (types, names, inputs, options)."""

@@ -24,7 +24,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from stacks import REFERENCE_WORKLOAD, stack
+from stacks import REFERENCE_WORKLOAD
 
 from cvmigrate import redaction
 from cvmigrate.cli import COMMANDS, build_parser, main
@@ -69,10 +69,10 @@ class NoSignIn:
 
 
 @pytest.fixture(scope="module")
-def world(tmp_path_factory):
+def world(stack_config, tmp_path_factory):
     root = tmp_path_factory.mktemp("fuzz")
     good = root / "Pulumi.fuzz.yaml"
-    good.write_text(yaml.safe_dump({"config": stack(REFERENCE_WORKLOAD)}), encoding="utf-8")
+    good.write_text(yaml.safe_dump({"config": stack_config(REFERENCE_WORKLOAD)}), encoding="utf-8")
     (root / "Pulumi.cp1252.yaml").write_bytes(b"# caf\xe9\n" + good.read_bytes())
     (root / "Pulumi.deep.yaml").write_text("config:\n  cvmigrate:tags: " + "[" * 5000 + "]" * 5000 + "\n")
     (root / "a-file.txt").write_text("not a folder")

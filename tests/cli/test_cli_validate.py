@@ -4,7 +4,7 @@ from __future__ import annotations
 import yaml
 
 from cvmigrate.cli import main
-from stacks import REFERENCE_WORKLOAD, stack
+from stacks import REFERENCE_WORKLOAD
 
 
 def write_stack(tmp_path, name, config):
@@ -13,15 +13,15 @@ def write_stack(tmp_path, name, config):
     return path
 
 
-def test_valid_stack_reports_its_shape(tmp_path, capsys):
-    path = write_stack(tmp_path, "qa", stack(REFERENCE_WORKLOAD))
+def test_valid_stack_reports_its_shape(stack_config, tmp_path, capsys):
+    path = write_stack(tmp_path, "qa", stack_config(REFERENCE_WORKLOAD))
     assert main(["validate", "--stack", str(path)]) == 0
     assert "1 workload(s), 2 legacy account(s), retirement 2028-09-25" in capsys.readouterr().out
 
 
-def test_invalid_stack_lists_every_problem_and_exits_2(tmp_path, capsys):
+def test_invalid_stack_lists_every_problem_and_exits_2(stack_config, tmp_path, capsys):
     broken = {**REFERENCE_WORKLOAD, "cutover": {"state": "nope"}, "wave": -1}
-    path = write_stack(tmp_path, "qa", stack(broken, retirementDate="2001-01-01"))
+    path = write_stack(tmp_path, "qa", stack_config(broken, retirementDate="2001-01-01"))
     assert main(["validate", "--stack", str(path)]) == 2
     err = capsys.readouterr().err
     assert "3 configuration problem(s)" in err

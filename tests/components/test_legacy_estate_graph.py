@@ -7,10 +7,9 @@ from __future__ import annotations
 
 import pytest
 
-from cvmigrate.program import main
-from pulumi_harness import run_program
+from cvmigrate.program import build, load_config
 from stacks import (
-    CREATE_WORKLOAD, IMAGE_ANALYSIS_WORKLOAD, IMPORT_WORKLOAD, OTHER_SUB, REFERENCE_WORKLOAD, SUB, account_id, stack,
+    CREATE_WORKLOAD, IMAGE_ANALYSIS_WORKLOAD, IMPORT_WORKLOAD, OTHER_SUB, REFERENCE_WORKLOAD, SUB, account_id,
 )
 
 ACCOUNT = "azure-native:cognitiveservices:Account"
@@ -32,8 +31,8 @@ def legacy_types(graph) -> list[str]:
     return sorted(r.type for r in graph.resources if r.urn not in monitoring and r.parent not in monitoring)
 
 
-def test_reference_mode_registers_nothing_of_the_users_accounts():
-    g = run_program(main, stack(REFERENCE_WORKLOAD))
+def test_reference_mode_registers_nothing_of_the_users_accounts(stack_config, run_stack):
+    g = run_stack(stack_config(REFERENCE_WORKLOAD))
     assert g.of_type(ACCOUNT) == []
     assert legacy_types(g) == sorted([
         "cvmigrate:index:Foundation", "azure-native:resources:ResourceGroup",
@@ -60,8 +59,8 @@ def test_reference_mode_registers_nothing_of_the_users_accounts():
         assert d.parent_name == "shelf-scanner-custom-vision"
 
 
-def test_keys_are_stored_as_key_vault_secrets_and_never_in_plain_text():
-    g = run_program(main, stack(REFERENCE_WORKLOAD, IMAGE_ANALYSIS_WORKLOAD))
+def test_keys_are_stored_as_key_vault_secrets_and_never_in_plain_text(stack_config, run_stack):
+    g = run_stack(stack_config(REFERENCE_WORKLOAD, IMAGE_ANALYSIS_WORKLOAD))
     secrets = {r.inputs["secretName"]: r for r in g.of_type(SECRET)}
     assert set(secrets) == {"shelf-scanner-training-key", "shelf-scanner-prediction-key", "receipts-image-analysis-key"}
     vault = g.one("azure-native:keyvault:Vault")
@@ -78,17 +77,16 @@ def test_keys_are_stored_as_key_vault_secrets_and_never_in_plain_text():
             assert "key1-" not in str(r.inputs), r.name
 
 
-def test_stack_outputs_carry_no_key_material():
-    g = run_program(lambda: __import__("cvmigrate.program", fromlist=["build"]).build(
-        __import__("cvmigrate.program", fromlist=["load_config"]).load_config()), stack(REFERENCE_WORKLOAD))
+def test_stack_outputs_carry_no_key_material(stack_config, run_stack):
+    g = run_stack(stack_config(REFERENCE_WORKLOAD), program=lambda: build(load_config()))
     exported = g.outputs["result"]
     assert "key1-" not in str(exported)
     assert exported["workloads"]["shelf-scanner"]["legacyAccounts"] == [
         {"name": "cv-shelf-train", "kind": "Training"}, {"name": "cv-shelf-pred", "kind": "Prediction"}]
 
 
-def test_import_mode_adopts_with_protect_and_retain_on_delete():
-    g = run_program(main, stack(IMPORT_WORKLOAD))
+def test_import_mode_adopts_with_protect_and_retain_on_delete(stack_config, run_stack):
+    g = run_stack(stack_config(IMPORT_WORKLOAD))
     accounts = {r.inputs["accountName"]: r for r in g.of_type(ACCOUNT)}
     assert set(accounts) == {"cv-defect-train", "cv-defect-pred"}
     provider = g.one("pulumi:providers:azure-native")
@@ -106,8 +104,8 @@ def test_import_mode_adopts_with_protect_and_retain_on_delete():
     assert {i.provider.rsplit("::", 1)[0] for i in key_reads} == {provider.urn}
 
 
-def test_create_mode_builds_both_kinds_in_one_region_with_kind_replacement():
-    g = run_program(main, stack(CREATE_WORKLOAD))
+def test_create_mode_builds_both_kinds_in_one_region_with_kind_replacement(stack_config, run_stack):
+    g = run_stack(stack_config(CREATE_WORKLOAD))
     accounts = {r.inputs["kind"]: r for r in g.of_type(ACCOUNT)}
     assert set(accounts) == {"CustomVision.Training", "CustomVision.Prediction"}
     group = g.one("azure-native:resources:ResourceGroup")
@@ -123,14 +121,14 @@ def test_create_mode_builds_both_kinds_in_one_region_with_kind_replacement():
     assert accounts["CustomVision.Training"].inputs["accountName"] == "cv-repro-lab-dev-train"
 
 
-def test_create_mode_restore_flag_restores_a_soft_deleted_name():
+def test_create_mode_restore_flag_restores_a_soft_deleted_name(stack_config, run_stack):
     w = {**CREATE_WORKLOAD, "legacy": {"customVision": {"mode": "create", "restore": True}}}
-    g = run_program(main, stack(w))
+    g = run_stack(stack_config(w))
     assert all(a.inputs["properties"] == {"restore": True} for a in g.of_type(ACCOUNT))
 
 
-def test_every_resource_is_parented_and_tagged():
-    g = run_program(main, stack(REFERENCE_WORKLOAD, IMPORT_WORKLOAD, CREATE_WORKLOAD, IMAGE_ANALYSIS_WORKLOAD))
+def test_every_resource_is_parented_and_tagged(stack_config, run_stack):
+    g = run_stack(stack_config(REFERENCE_WORKLOAD, IMPORT_WORKLOAD, CREATE_WORKLOAD, IMAGE_ANALYSIS_WORKLOAD))
     top_level = {r.name for r in g.resources if r.parent_type == "pulumi:pulumi:Stack"}
     assert top_level == {"foundation", "shelf-scanner", "defect-detector", "Repro-Lab", "receipts", "monitoring"}
     for r in g.resources:
@@ -144,17 +142,17 @@ def test_every_resource_is_parented_and_tagged():
         assert {"cvmigrate-env", "cvmigrate-role", "cvmigrate-workload"} <= set(tags), r.name
 
 
-def test_diagnostic_settings_never_mix_a_category_group_with_its_categories():
-    g = run_program(main, stack(REFERENCE_WORKLOAD, CREATE_WORKLOAD))
+def test_diagnostic_settings_never_mix_a_category_group_with_its_categories(stack_config, run_stack):
+    g = run_stack(stack_config(REFERENCE_WORKLOAD, CREATE_WORKLOAD))
     for d in g.of_type(DIAG):
         logs = d.inputs["logs"]
         assert all(("category" in l) != ("categoryGroup" in l) for l in logs)
         assert not ({l.get("category") for l in logs} - {None} and {l.get("categoryGroup") for l in logs} - {None})
 
 
-def test_removing_a_workload_never_deletes_an_adopted_account():
-    both = run_program(main, stack(REFERENCE_WORKLOAD, IMPORT_WORKLOAD))
-    only_reference = run_program(main, stack(REFERENCE_WORKLOAD))
+def test_removing_a_workload_never_deletes_an_adopted_account(stack_config, run_stack):
+    both = run_stack(stack_config(REFERENCE_WORKLOAD, IMPORT_WORKLOAD))
+    only_reference = run_stack(stack_config(REFERENCE_WORKLOAD))
     gone = {r.urn: r for r in both.resources} .keys() - {r.urn for r in only_reference.resources}
     removed = [r for r in both.resources if r.urn in gone]
     # What pulumi would delete: the import-mode accounts are retained in Azure (and protected).
@@ -162,7 +160,7 @@ def test_removing_a_workload_never_deletes_an_adopted_account():
         if r.type == ACCOUNT:
             assert r.retain_on_delete and r.protect
     # Removing the reference workload deletes no account at all: none was registered.
-    only_import = run_program(main, stack(IMPORT_WORKLOAD))
+    only_import = run_stack(stack_config(IMPORT_WORKLOAD))
     dropped = {r.urn for r in both.resources} - {r.urn for r in only_import.resources}
     # The activity log alert of the stack's subscription stays: it still watches the key vault's setting. The
     # dual-run workload's regression metric alerts go with it (alert rules, not accounts).
@@ -170,15 +168,15 @@ def test_removing_a_workload_never_deletes_an_adopted_account():
         "cvmigrate:index:Workload", "cvmigrate:legacy:CustomVisionPair", DIAG, SECRET, "azure-native:monitor:MetricAlert"}
 
 
-def test_running_the_program_twice_gives_identical_inputs():
-    config = stack(REFERENCE_WORKLOAD, IMPORT_WORKLOAD, CREATE_WORKLOAD, IMAGE_ANALYSIS_WORKLOAD)
-    assert run_program(main, config).snapshot() == run_program(main, config).snapshot()
+def test_running_the_program_twice_gives_identical_inputs(stack_config, run_stack):
+    config = stack_config(REFERENCE_WORKLOAD, IMPORT_WORKLOAD, CREATE_WORKLOAD, IMAGE_ANALYSIS_WORKLOAD)
+    assert run_stack(config).snapshot() == run_stack(config).snapshot()
 
 
-def test_existing_workspace_and_vault_are_used_not_created():
+def test_existing_workspace_and_vault_are_used_not_created(stack_config, run_stack):
     law = f"/subscriptions/{SUB}/resourceGroups/rg-ops/providers/Microsoft.OperationalInsights/workspaces/law-shared"
     kv = f"/subscriptions/{SUB}/resourceGroups/rg-sec/providers/Microsoft.KeyVault/vaults/kv-shared"
-    g = run_program(main, stack(REFERENCE_WORKLOAD, logAnalytics={"existingWorkspaceId": law},
+    g = run_stack(stack_config(REFERENCE_WORKLOAD, logAnalytics={"existingWorkspaceId": law},
                                 keyVault={"existingId": kv}, archive={"create": False},
                                 resourceGroup={"name": "rg-existing", "create": False}))
     types = set(g.types())
@@ -189,10 +187,10 @@ def test_existing_workspace_and_vault_are_used_not_created():
     assert {(s.inputs["vaultName"], s.inputs["resourceGroupName"]) for s in g.of_type(SECRET)} == {("kv-shared", "rg-sec")}
 
 
-def test_config_errors_stop_the_program_before_any_resource():
+def test_config_errors_stop_the_program_before_any_resource(stack_config, run_stack):
     broken = {**REFERENCE_WORKLOAD, "cutover": {"state": "finished"}}
     with pytest.raises(Exception) as raised:
-        run_program(main, stack(broken, retirementDate="2020-01-01"))
+        run_stack(stack_config(broken, retirementDate="2020-01-01"))
     text = str(raised.value)
     assert "cvmigrate:workloads[0].cutover.state" in text and "cvmigrate:retirementDate" in text
     assert "nothing was deployed" in text

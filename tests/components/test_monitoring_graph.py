@@ -13,10 +13,7 @@ import json
 
 import pytest
 
-from pulumi_harness import run_program
-from stacks import (
-    CREATE_WORKLOAD, IMAGE_ANALYSIS_WORKLOAD, IMPORT_WORKLOAD, ONCALL, REFERENCE_WORKLOAD, stack,
-)
+from stacks import CREATE_WORKLOAD, IMAGE_ANALYSIS_WORKLOAD, IMPORT_WORKLOAD, ONCALL, REFERENCE_WORKLOAD
 
 from cvmigrate.config import parse_stack_config
 from cvmigrate.artefacts import QUERY_NAMES, render, render_all
@@ -24,7 +21,6 @@ from cvmigrate.artefacts.catalogue import LogAlert, load_catalogue
 from cvmigrate.artefacts.workbook import workbook_name
 from cvmigrate.naming import stable_uuid
 from cvmigrate.policy.rules import alert_rules, required_tags
-from cvmigrate.program import main
 
 RULE = "azure-native:monitor:ScheduledQueryRule"
 METRIC = "azure-native:monitor:MetricAlert"
@@ -44,10 +40,10 @@ def config_of(raw):
 
 
 @pytest.fixture(scope="module")
-def estate():
-    raw = stack(*ESTATE, alerts={"emails": [ONCALL], "webhooks": ["https://hooks.contoso.com/t/abc?sig=s3cr3t"],
-                                 "smsNumbers": ["+1 4255550123"], "thresholds": {"regressionTolerance": 0.5}})
-    return raw, run_program(main, raw), run_program(main, raw)
+def estate(stack_config, run_stack):
+    raw = stack_config(*ESTATE, alerts={"emails": [ONCALL], "webhooks": ["https://hooks.contoso.com/t/abc?sig=s3cr3t"],
+                                        "smsNumbers": ["+1 4255550123"], "thresholds": {"regressionTolerance": 0.5}})
+    return raw, run_stack(raw), run_stack(raw)
 
 
 def test_every_rule_sends_the_rendered_query_with_the_catalogued_numbers(estate):
@@ -194,8 +190,8 @@ def test_nothing_changes_between_two_runs(estate):
     assert first.snapshot() == second.snapshot()
 
 
-def test_alerts_disabled_keeps_workbook_and_query_pack_only():
-    g = run_program(main, stack(REFERENCE_WORKLOAD, alerts={"enabled": False}))
+def test_alerts_disabled_keeps_workbook_and_query_pack_only(stack_config, run_stack):
+    g = run_stack(stack_config(REFERENCE_WORKLOAD, alerts={"enabled": False}))
     assert g.error is None
     assert not g.of_type(RULE) and not g.of_type(ACTIVITY) and not g.of_type(GROUP) and not g.of_type(METRIC)
     assert len(g.of_type(WORKBOOK)) == 1 and len(g.of_type(PACK)) == 1
