@@ -11,18 +11,21 @@ import re
 import pytest
 import yaml
 
-from stacks import REFERENCE_WORKLOAD, stack
+from stacks import REFERENCE_WORKLOAD
 
 from cvmigrate.cli import main
 
 
-def write_stack(tmp_path, name="hostile", text=None):
-    path = tmp_path / f"Pulumi.{name}.yaml"
-    if text is None:
-        path.write_text(yaml.safe_dump({"config": stack(REFERENCE_WORKLOAD)}), encoding="utf-8")
-    else:
-        path.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
-    return path
+@pytest.fixture(scope="session")
+def write_stack(stack_config):
+    def write_stack(tmp_path, name="hostile", text=None):
+        path = tmp_path / f"Pulumi.{name}.yaml"
+        if text is None:
+            path.write_text(yaml.safe_dump({"config": stack_config(REFERENCE_WORKLOAD)}), encoding="utf-8")
+        else:
+            path.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
+        return path
+    return write_stack
 
 
 def one_line(capsys, code, expected_code=2):
@@ -34,7 +37,7 @@ def one_line(capsys, code, expected_code=2):
     return lines[0]
 
 
-def test_a_cp1252_byte_in_a_config_comment(tmp_path, capsys):
+def test_a_cp1252_byte_in_a_config_comment(write_stack, tmp_path, capsys):
     good = write_stack(tmp_path).read_bytes()
     path = write_stack(tmp_path, "cp1252", b"# caf\xe9 \x96 owner: Jos\xe9\n" + good)
     for command in (["validate"], ["render", "--out", str(tmp_path / "r")], ["sample", "--out", str(tmp_path / "s")]):
@@ -43,14 +46,14 @@ def test_a_cp1252_byte_in_a_config_comment(tmp_path, capsys):
     assert not (tmp_path / "r").exists() and not (tmp_path / "s").exists()       # nothing half-written
 
 
-def test_a_5000_deep_list(tmp_path, capsys):
+def test_a_5000_deep_list(write_stack, tmp_path, capsys):
     path = write_stack(tmp_path, "deep", "config:\n  cvmigrate:tags: " + "[" * 5000 + "]" * 5000 + "\n")
     line = one_line(capsys, main(["validate", "--stack", str(path)]))
     assert ("nested too deeply" in line or "nests deeper than" in line) and "flatten" in line   # config.stack_file bounds the depth
 
 
-def test_a_50_mb_value_stays_one_short_line(tmp_path, capsys):
-    path = write_stack(tmp_path, "big", yaml.safe_dump({"config": {**stack(REFERENCE_WORKLOAD),
+def test_a_50_mb_value_stays_one_short_line(stack_config, write_stack, tmp_path, capsys):
+    path = write_stack(tmp_path, "big", yaml.safe_dump({"config": {**stack_config(REFERENCE_WORKLOAD),
                                                                    "cvmigrate:environment": "a" * 50_000_000}}))
     assert main(["validate", "--stack", str(path)]) == 2
     err = capsys.readouterr().err
@@ -68,7 +71,7 @@ def test_a_50_mb_value_stays_one_short_line(tmp_path, capsys):
     ["status", "--stack", "{stack}", "--source", "{missing}"],
     ["scan", "{missing}"],
 ], ids=lambda a: a[0])
-def test_out_naming_a_file_or_a_missing_input(tmp_path, capsys, monkeypatch, argv):
+def test_out_naming_a_file_or_a_missing_input(write_stack, tmp_path, capsys, monkeypatch, argv):
     monkeypatch.setenv("CUSTOM_VISION_TRAINING_KEY", "0123456789abcdef0123456789abcdef")
     monkeypatch.setenv("CUSTOM_VISION_PREDICTION_KEY", "0123456789abcdef0123456789abcdef")
     a_file = tmp_path / "a-file"
@@ -79,7 +82,7 @@ def test_out_naming_a_file_or_a_missing_input(tmp_path, capsys, monkeypatch, arg
     assert a_file.read_text() == "keep me"
 
 
-def test_a_full_disk(tmp_path, capsys, monkeypatch):
+def test_a_full_disk(write_stack, tmp_path, capsys, monkeypatch):
     """Simulated: every write raises ENOSPC, as on a full file system."""
     def no_space(self, *args, **kwargs):
         raise OSError(errno.ENOSPC, "No space left on device", str(self))
@@ -91,7 +94,7 @@ def test_a_full_disk(tmp_path, capsys, monkeypatch):
     assert "No space left on device" in line or "no space left" in line
 
 
-def test_a_full_disk_outside_any_command_handler_is_still_one_line(tmp_path, capsys, monkeypatch):
+def test_a_full_disk_outside_any_command_handler_is_still_one_line(write_stack, tmp_path, capsys, monkeypatch):
     """An OSError no command catches (here: while the stack file is read) goes through the CLI's own mapping."""
     path = write_stack(tmp_path)
 
@@ -104,7 +107,7 @@ def test_a_full_disk_outside_any_command_handler_is_still_one_line(tmp_path, cap
     assert str(path) in line and "no space left on the device" in line and "Fix:" in line
 
 
-def test_an_unreadable_file(tmp_path, capsys, monkeypatch):
+def test_an_unreadable_file(write_stack, tmp_path, capsys, monkeypatch):
     """Simulated (tests run as root, for whom chmod 000 still reads): reading the stack file is refused."""
     path = write_stack(tmp_path)
     real_text, real_bytes = pathlib.Path.read_text, pathlib.Path.read_bytes
@@ -135,7 +138,7 @@ def test_an_invalid_ipv6_endpoint(tmp_path, capsys, monkeypatch, endpoint, comma
 @pytest.mark.parametrize("argv", [["validate", "--stack", "{tmp}/Pulumi.a\x00b.yaml"],
                                   ["render", "--stack", "{stack}", "--out", "{tmp}/o\x00ut"],
                                   ["scan", "{tmp}/a\x00b"]], ids=lambda a: a[0])
-def test_a_nul_byte_in_a_path(tmp_path, capsys, argv):
+def test_a_nul_byte_in_a_path(write_stack, tmp_path, capsys, argv):
     values = {"tmp": str(tmp_path), "stack": str(write_stack(tmp_path))}
     line = one_line(capsys, main([a.format(**values) for a in argv]))
     assert "NUL" in line or "not found" in line or "no such file" in line

@@ -2,9 +2,11 @@
 names its key."""
 from __future__ import annotations
 
+import pytest
+
 import datetime as dt
 
-from stacks import ONCALL, stack
+from stacks import ONCALL
 
 from cvmigrate.config import parse_stack_config
 from cvmigrate.config.alerts import AlertsConfig, SmsNumber
@@ -12,20 +14,23 @@ from cvmigrate.config.alerts import AlertsConfig, SmsNumber
 TODAY = dt.date(2027, 1, 1)
 
 
-def parse(alerts):
-    raw = stack()
-    if alerts is None:
-        del raw["cvmigrate:alerts"]
-    else:
-        raw["cvmigrate:alerts"] = alerts
-    return parse_stack_config(raw, "dev", today=TODAY)
+@pytest.fixture(scope="session")
+def parse(stack_config):
+    def parse(alerts):
+        raw = stack_config()
+        if alerts is None:
+            del raw["cvmigrate:alerts"]
+        else:
+            raw["cvmigrate:alerts"] = alerts
+        return parse_stack_config(raw, "dev", today=TODAY)
+    return parse
 
 
 def errors(issues):
     return {i.path: str(i) for i in issues if not i.warning}
 
 
-def test_environment_without_receivers_is_an_error_naming_the_section():
+def test_environment_without_receivers_is_an_error_naming_the_section(parse):
     for section in (None, {}, {"emails": []}, {"thresholds": {"deadlineDays": 90}}):
         cfg, issues = parse(section)
         assert cfg is None
@@ -34,13 +39,13 @@ def test_environment_without_receivers_is_an_error_naming_the_section():
         assert "no receivers" in found["cvmigrate:alerts"] and "enabled: false" in found["cvmigrate:alerts"]
 
 
-def test_enabled_false_needs_no_receivers():
+def test_enabled_false_needs_no_receivers(parse):
     cfg, issues = parse({"enabled": False})
     assert errors(issues) == {}
     assert cfg.alerts.enabled is False and not cfg.alerts.has_receivers
 
 
-def test_receivers_are_parsed_and_sms_numbers_split_into_country_code_and_number():
+def test_receivers_are_parsed_and_sms_numbers_split_into_country_code_and_number(parse):
     cfg, _ = parse({"emails": [ONCALL, "lead@contoso.com"], "webhooks": ["https://hooks.contoso.com/x?sig=1"],
                     "smsNumbers": ["+44 7700-900 123"], "actionGroupShortName": "cvm dev 01"})
     alerts: AlertsConfig = cfg.alerts
@@ -51,7 +56,7 @@ def test_receivers_are_parsed_and_sms_numbers_split_into_country_code_and_number
     assert alerts.thresholds.deadline_days == 180   # untouched thresholds keep the queries/thresholds.yaml defaults
 
 
-def test_every_bad_receiver_is_reported_at_once_with_its_path():
+def test_every_bad_receiver_is_reported_at_once_with_its_path(parse):
     cfg, issues = parse({"emails": ["ops@contoso.com", "OPS@contoso.com", "not-an-address"],
                          "webhooks": ["http://insecure.example.com/hook"], "smsNumbers": ["07700900123"],
                          "actionGroupShortName": "thirteen-char", "emial": ["x@y.z"]})

@@ -19,9 +19,7 @@ import yaml
 from cvmigrate import naming
 from cvmigrate.config import parse_stack_config
 from cvmigrate.config.names import name_rules, planned_names
-from cvmigrate.program import main as program_main
-from pulumi_harness import run_program
-from stacks import IMAGE_ANALYSIS_WORKLOAD, REFERENCE_WORKLOAD, stack
+from stacks import IMAGE_ANALYSIS_WORKLOAD, REFERENCE_WORKLOAD
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = {"dev": ROOT / "Pulumi.dev.yaml", "prod": ROOT / "Pulumi.prod.yaml",
@@ -43,15 +41,18 @@ def parsed(raw: dict, stack_name: str = "dev"):
     return cfg
 
 
-def everything(env: str = "prod-1") -> dict:
-    """Every kind of generated name, with long workload names that share a 30-character head."""
-    a, b = (copy.deepcopy(REFERENCE_WORKLOAD), copy.deepcopy(IMAGE_ANALYSIS_WORKLOAD))
-    a.update(name=LONG_A, replacement={"automl": {"computeSku": "Standard_NC4as_T4_v3", "maxNodes": 1},
-                                       "foundry": {"projectName": "p1", "dedicatedAccount": True}})
-    b.update(name=LONG_B, replacement={"automl": {"computeSku": "Standard_NC4as_T4_v3", "maxNodes": 1,
-                                                  "dedicatedWorkspace": True},
-                                       "documentIntelligence": {}, "face": {}, "foundry": {"projectName": "p2"}})
-    return stack(a, b, environment=env)
+@pytest.fixture(scope="session")
+def everything(stack_config):
+    def everything(env: str = "prod-1") -> dict:
+        """Every kind of generated name, with long workload names that share a 30-character head."""
+        a, b = (copy.deepcopy(REFERENCE_WORKLOAD), copy.deepcopy(IMAGE_ANALYSIS_WORKLOAD))
+        a.update(name=LONG_A, replacement={"automl": {"computeSku": "Standard_NC4as_T4_v3", "maxNodes": 1},
+                                           "foundry": {"projectName": "p1", "dedicatedAccount": True}})
+        b.update(name=LONG_B, replacement={"automl": {"computeSku": "Standard_NC4as_T4_v3", "maxNodes": 1,
+                                                      "dedicatedWorkspace": True},
+                                           "documentIntelligence": {}, "face": {}, "foundry": {"projectName": "p2"}})
+        return stack_config(a, b, environment=env)
+    return everything
 
 
 @pytest.mark.parametrize("env", sorted(EXAMPLES))
@@ -63,7 +64,7 @@ def test_stacks_differing_only_in_subscription_share_no_global_name(env):
     assert ours.isdisjoint(p.name.lower() for p in planned_names(theirs) if p.kind in GLOBAL)
 
 
-def test_resource_group_and_generation_change_every_global_name_and_nothing_else_does():
+def test_resource_group_and_generation_change_every_global_name_and_nothing_else_does(everything):
     base = parsed(everything())
     moved = parsed({**everything(), "cvmigrate:resourceGroup": {"name": "rg-other", "create": True}})
     bumped = parsed({**everything(), "cvmigrate:nameGeneration": 1})
@@ -76,7 +77,7 @@ def test_resource_group_and_generation_change_every_global_name_and_nothing_else
 
 
 @pytest.mark.parametrize("env", ["prod-1", "prod1", "a", "abcdefghijklmno"])
-def test_every_planned_name_passes_its_rule_after_truncation(env):
+def test_every_planned_name_passes_its_rule_after_truncation(everything, env):
     cfg = parsed(everything(env))
     rules = name_rules()
     plan = planned_names(cfg)
@@ -88,7 +89,7 @@ def test_every_planned_name_passes_its_rule_after_truncation(env):
     assert len(set(endpoints)) == 2 and all(len(e) <= 32 for e in endpoints)
 
 
-def test_endpoint_names_of_similar_environments_differ():
+def test_endpoint_names_of_similar_environments_differ(everything):
     one, two = parsed(everything("prod-1")), parsed(everything("prod1"))
     assert {p.name for p in planned_names(one) if p.kind == "amlEndpoint"}.isdisjoint(
         p.name for p in planned_names(two) if p.kind == "amlEndpoint")
@@ -107,13 +108,13 @@ def test_rules_reject_what_azure_rejects():
     assert rules["amlEndpoint"].problem("ep-shelf-scanner-dev-abc234") is None
 
 
-def test_collision_inside_the_stack_names_both_workloads():
+def test_collision_inside_the_stack_names_both_workloads(stack_config):
     # A lab workload's generated legacy account name, pinned by another workload for its Document
     # Intelligence account: one resource group holds one Cognitive Services account of a name.
     first = {"name": "lab", "legacy": {"customVision": {"mode": "create"}}}
     second = copy.deepcopy(IMAGE_ANALYSIS_WORKLOAD)
     second["replacement"] = {"documentIntelligence": {"name": "cv-lab-dev-train"}}
-    cfg, issues = parse_stack_config(stack(first, second), "dev", today=TODAY)
+    cfg, issues = parse_stack_config(stack_config(first, second), "dev", today=TODAY)
     errors = [str(i) for i in issues if not i.warning]
     assert cfg is None
     clash = [e for e in errors if "is also the name" in e]
@@ -123,17 +124,17 @@ def test_collision_inside_the_stack_names_both_workloads():
     assert "once per resource group" in clash[0]
 
 
-def test_pinned_name_breaking_the_rule_is_reported_at_its_path():
+def test_pinned_name_breaking_the_rule_is_reported_at_its_path(stack_config):
     w = copy.deepcopy(IMAGE_ANALYSIS_WORKLOAD)
     w["replacement"] = {"automl": {"computeSku": "Standard_NC4as_T4_v3", "maxNodes": 1,
                                    "endpoint": {"name": "ep--double"}}}
-    cfg, issues = parse_stack_config(stack(w), "dev", today=TODAY)
+    cfg, issues = parse_stack_config(stack_config(w), "dev", today=TODAY)
     errors = {i.path: str(i) for i in issues if not i.warning}
     assert cfg is None and "contains '--'" in errors["cvmigrate:workloads[0].replacement.automl.endpoint.name"]
 
 
-def test_subscription_is_required_and_must_be_a_guid():
-    raw = stack(REFERENCE_WORKLOAD)
+def test_subscription_is_required_and_must_be_a_guid(stack_config):
+    raw = stack_config(REFERENCE_WORKLOAD)
     del raw["azure-native:subscriptionId"]
     _, issues = parse_stack_config(raw, "dev", today=TODAY)
     assert any(i.path == "azure-native:subscriptionId" and "pulumi config set" in str(i) for i in issues)
@@ -141,13 +142,13 @@ def test_subscription_is_required_and_must_be_a_guid():
     assert any(i.path == "azure-native:subscriptionId" and "GUID" in str(i) for i in issues)
 
 
-def test_stack_name_obeys_the_environment_rule_when_it_stands_in_for_it():
-    cfg, issues = parse_stack_config(stack(REFERENCE_WORKLOAD), "envdefault_upper", today=TODAY)
+def test_stack_name_obeys_the_environment_rule_when_it_stands_in_for_it(stack_config):
+    cfg, issues = parse_stack_config(stack_config(REFERENCE_WORKLOAD), "envdefault_upper", today=TODAY)
     assert cfg is None
     assert any(i.path == "cvmigrate:environment" and "envdefault_upper" in str(i) for i in issues)
-    cfg, _ = parse_stack_config(stack(REFERENCE_WORKLOAD), "Dev", today=TODAY)
+    cfg, _ = parse_stack_config(stack_config(REFERENCE_WORKLOAD), "Dev", today=TODAY)
     assert cfg is not None and cfg.environment == "dev"
-    _, issues = parse_stack_config(stack(REFERENCE_WORKLOAD, environment="dev-"), "dev", today=TODAY)
+    _, issues = parse_stack_config(stack_config(REFERENCE_WORKLOAD, environment="dev-"), "dev", today=TODAY)
     assert any(i.path == "cvmigrate:environment" for i in issues)
 
 
@@ -163,12 +164,12 @@ NAME_INPUTS = {
 
 
 @pytest.mark.parametrize("env", sorted(EXAMPLES))
-def test_the_program_deploys_exactly_the_planned_names_and_the_same_ones_twice(env):
+def test_the_program_deploys_exactly_the_planned_names_and_the_same_ones_twice(run_stack, env):
     config = example(env)
     plan = {p.name for p in planned_names(parsed(config, env))}
     runs = []
     for _ in range(2):
-        graph = run_program(program_main, config, stack=env)
+        graph = run_stack(config, stack=env)
         assert graph.error is None
         runs.append(sorted((r.type, r.inputs[key]) for r in graph.resources
                            for t, key in NAME_INPUTS.items() if r.type == t and r.inputs.get(key)))

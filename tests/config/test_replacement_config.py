@@ -15,7 +15,7 @@ from cvmigrate.config import (
 from cvmigrate.config.replacement import EndpointConfig
 from cvmigrate import naming
 from cvmigrate.config.replacement_refs import ReplacementRef, replacement_refs
-from stacks import IMAGE_ANALYSIS_WORKLOAD, REFERENCE_WORKLOAD, SUB, stack
+from stacks import IMAGE_ANALYSIS_WORKLOAD, REFERENCE_WORKLOAD, SUB
 
 TODAY = dt.date(2026, 11, 21)
 NAMES = naming.NameScope(SUB, "rg-cvmigrate-test", "dev")
@@ -32,8 +32,11 @@ def workload(base=REFERENCE_WORKLOAD, name=None, **sections):
     return w
 
 
-def parse(*workloads, **top):
-    return parse_stack_config(stack(*workloads, **top), "dev", today=TODAY)
+@pytest.fixture(scope="session")
+def parse(stack_config):
+    def parse(*workloads, **top):
+        return parse_stack_config(stack_config(*workloads, **top), "dev", today=TODAY)
+    return parse
 
 
 def errors(issues):
@@ -44,7 +47,7 @@ def warnings(issues):
     return [str(i) for i in issues if i.warning]
 
 
-def test_issue_example_parses_into_typed_config():
+def test_issue_example_parses_into_typed_config(parse):
     w = workload(replacement={
         "automl": {"computeSku": "Standard_NC4as_T4_v3", "maxNodes": 2,
                    "endpoint": {"name": "shelf-scanner", "authMode": "aad_token"}},
@@ -72,14 +75,14 @@ def test_issue_example_parses_into_typed_config():
     assert cfg.replacement == ReplacementDefaults()
 
 
-def test_workload_without_replacement_is_valid_and_only_tracked():
+def test_workload_without_replacement_is_valid_and_only_tracked(parse):
     cfg, issues = parse(workload())
     assert issues == []
     assert cfg.workloads[0].replacement is None and cfg.workloads[0].access == ()
     assert replacement_refs(cfg) == []
 
 
-def test_replacement_refs_name_endpoint_accounts_and_deployments():
+def test_replacement_refs_name_endpoint_accounts_and_deployments(parse):
     automl = workload(replacement={"automl": {"computeSku": "Standard_NC4as_T4_v3", "maxNodes": 1}})
     foundry = workload(name="catalog", replacement={"foundry": {"deployments": [
         GPT4O, {**GPT4O, "name": "gpt-4o-mini", "model": "gpt-4o-mini", "version": "2024-07-18"}]}})
@@ -100,7 +103,7 @@ def test_replacement_refs_name_endpoint_accounts_and_deployments():
     ]
 
 
-def test_shared_account_name_from_environment_section_reaches_refs():
+def test_shared_account_name_from_environment_section_reaches_refs(parse):
     w = workload(replacement={"foundry": {"deployments": [GPT4O]}})
     cfg, issues = parse(w, replacement={"foundry": {"accountName": "ais-contoso-dev", "publicNetworkAccess": "Enabled"}})
     assert issues == []
@@ -124,7 +127,7 @@ def foundry_with(*deployments, **extra):
     ({"name": "GlobalStandrd", "capacity": 1},
      f"{P}.replacement.foundry.deployments[0].sku.name: 'GlobalStandrd' is not one of "),
 ])
-def test_unknown_deployment_sku_shapes_are_errors_naming_the_key(sku, message):
+def test_unknown_deployment_sku_shapes_are_errors_naming_the_key(parse, sku, message):
     deployment = {**GPT4O, "sku": sku}
     if isinstance(sku, dict):
         del deployment["capacity"]  # given inside the sku mapping
@@ -133,13 +136,13 @@ def test_unknown_deployment_sku_shapes_are_errors_naming_the_key(sku, message):
     assert len(errors(issues)) == 1 and errors(issues)[0].startswith(message), errors(issues)
 
 
-def test_capacity_in_both_places_is_an_error():
+def test_capacity_in_both_places_is_an_error(parse):
     cfg, issues = parse(foundry_with({**GPT4O, "sku": {"name": "GlobalStandard", "capacity": 1}}))
     assert errors(issues) == [f"{P}.replacement.foundry.deployments[0].capacity: is set both here and in "
                               "sku.capacity. Fix: keep one of them."]
 
 
-def test_sku_as_mapping_is_accepted():
+def test_sku_as_mapping_is_accepted(parse):
     cfg, issues = parse(foundry_with({"name": "gpt-4o", "model": "gpt-4o", "sku": {"name": "Standard", "capacity": 3}}))
     assert issues == []
     d = cfg.workloads[0].replacement.foundry.deployments[0]
@@ -147,7 +150,7 @@ def test_sku_as_mapping_is_accepted():
 
 
 @pytest.mark.parametrize("capacity", [0, -5])
-def test_capacity_must_be_positive(capacity):
+def test_capacity_must_be_positive(parse, capacity):
     cfg, issues = parse(foundry_with({**GPT4O, "capacity": capacity}))
     assert cfg is None
     assert errors(issues) == [
@@ -155,7 +158,7 @@ def test_capacity_must_be_positive(capacity):
         "at least 1 unit. Fix: set capacity to 1 or more."]
 
 
-def test_duplicate_deployment_names_are_errors():
+def test_duplicate_deployment_names_are_errors(parse):
     cfg, issues = parse(foundry_with(GPT4O, {**GPT4O, "name": "GPT-4o", "capacity": 1}))
     assert cfg is None
     assert errors(issues) == [
@@ -163,7 +166,7 @@ def test_duplicate_deployment_names_are_errors():
         f"{P}.replacement.foundry.deployments[0].name). Fix: give every deployment a unique name."]
 
 
-def test_same_deployment_name_in_two_workloads_on_the_shared_account_is_an_error():
+def test_same_deployment_name_in_two_workloads_on_the_shared_account_is_an_error(parse):
     a = foundry_with(GPT4O)
     b = workload(name="catalog", replacement={"foundry": {"deployments": [GPT4O]}})
     cfg, issues = parse(a, b)
@@ -179,7 +182,7 @@ def test_same_deployment_name_in_two_workloads_on_the_shared_account_is_an_error
 
 
 @pytest.mark.parametrize("principal", ["not-a-guid", "00000000-0000-0000-0000-00000000000", "shelf@contoso.com"])
-def test_malformed_principal_ids_are_errors(principal):
+def test_malformed_principal_ids_are_errors(parse, principal):
     cfg, issues = parse(workload(access=[{"principalId": principal, "principalType": "User"}]))
     assert cfg is None
     assert len(errors(issues)) == 1
@@ -188,7 +191,7 @@ def test_malformed_principal_ids_are_errors(principal):
         "00000000-0000-0000-0000-000000000000). Fix: use the principal's object ID from Entra ID")
 
 
-def test_principal_type_must_be_known_and_principals_listed_once():
+def test_principal_type_must_be_known_and_principals_listed_once(parse):
     cfg, issues = parse(workload(access=[{"principalId": SP, "principalType": "ServicePrincipal"},
                                          {"principalId": SP.upper(), "principalType": "ServicePrincipal"},
                                          {"principalId": SP, "principalType": "App"}]))
@@ -200,7 +203,7 @@ def test_principal_type_must_be_known_and_principals_listed_once():
     ]
 
 
-def test_gpu_less_compute_for_automl_image_training_is_a_warning_with_the_reason():
+def test_gpu_less_compute_for_automl_image_training_is_a_warning_with_the_reason(parse):
     cfg, issues = parse(workload(replacement={"automl": {"computeSku": "Standard_D4s_v3", "maxNodes": 1}}))
     assert cfg is not None and errors(issues) == []
     assert warnings(issues) == [
@@ -215,7 +218,7 @@ def test_gpu_less_compute_for_automl_image_training_is_a_warning_with_the_reason
 # migration guides (2023-09-06).
 @pytest.mark.parametrize("sku, retired", [("Standard_NC6s_v3", "2025-09-30"), ("Standard_NC24s_v3", "2025-09-30"),
                                           ("Standard_NC6", "2023-09-06"), ("Standard_ND24rs", "2023-09-06")])
-def test_retired_gpu_sizes_fail_validation_with_their_date(sku, retired):
+def test_retired_gpu_sizes_fail_validation_with_their_date(parse, sku, retired):
     cfg, issues = parse(workload(replacement={"automl": {"computeSku": sku, "maxNodes": 1}}))
     assert cfg is None
     (error,) = errors(issues)
@@ -223,28 +226,28 @@ def test_retired_gpu_sizes_fail_validation_with_their_date(sku, retired):
     assert "Standard_NC4as_T4_v3" in error
 
 
-def test_a_size_retiring_later_is_a_warning_with_its_date():
+def test_a_size_retiring_later_is_a_warning_with_its_date(stack_config):
     early = dt.date(2025, 6, 1)
-    cfg, issues = parse_stack_config(stack(workload(replacement={"automl": {"computeSku": "Standard_NC6s_v3",
+    cfg, issues = parse_stack_config(stack_config(workload(replacement={"automl": {"computeSku": "Standard_NC6s_v3",
                                                                             "maxNodes": 1}})), "dev", today=early)
     assert cfg is not None and "retires on 2025-09-30" in warnings(issues)[0]
 
 
 @pytest.mark.parametrize("sku, expect", [("Standard_NV8as_v4", "no NVIDIA GPU"),
                                          ("Standard_NC999zz_v9", "not in cvmigrate's table")])
-def test_non_cuda_and_unknown_gpu_sizes_warn(sku, expect):
+def test_non_cuda_and_unknown_gpu_sizes_warn(parse, sku, expect):
     cfg, issues = parse(workload(replacement={"automl": {"computeSku": sku, "maxNodes": 1}}))
     assert cfg is not None and expect in warnings(issues)[0]
 
 
 @pytest.mark.parametrize("sku", ["Standard_NC4as_T4_v3", "Standard_NC24ads_A100_v4", "Standard_ND96asr_v4",
                                  "Standard_NV12s_v3"])
-def test_gpu_sizes_raise_no_warning(sku):
+def test_gpu_sizes_raise_no_warning(parse, sku):
     _, issues = parse(workload(replacement={"automl": {"computeSku": sku, "maxNodes": 1}}))
     assert issues == []
 
 
-def test_automl_bounds_and_shared_only_keys_are_reported_together():
+def test_automl_bounds_and_shared_only_keys_are_reported_together(parse):
     cfg, issues = parse(workload(replacement={
         "automl": {"computeSku": "Standard_NC4as_T4_v3", "maxNodes": 2, "minNodes": 3, "publicNetworkAccess": "Enabled",
                    "endpoint": {"name": "1-bad", "authMode": "token"}},
@@ -264,14 +267,14 @@ def test_automl_bounds_and_shared_only_keys_are_reported_together():
         "the shared resource under cvmigrate:replacement.automl.")
 
 
-def test_min_nodes_above_zero_warns_about_idle_cost():
+def test_min_nodes_above_zero_warns_about_idle_cost(parse):
     _, issues = parse(workload(replacement={"automl": {"computeSku": "Standard_NC4as_T4_v3", "maxNodes": 2, "minNodes": 1}}))
     assert [str(i) for i in issues] == [
         f"{P}.replacement.automl.minNodes: keeps 1 node(s) running, and billed, even when no training job runs. "
         "Fix: use minNodes: 0 unless jobs cannot wait for a node to start."]
 
 
-def test_unknown_keys_and_duplicate_endpoint_names_are_errors():
+def test_unknown_keys_and_duplicate_endpoint_names_are_errors(parse):
     a = workload(replacement={"automl": {"computeSku": "Standard_NC4as_T4_v3", "maxNodes": 1, "endpoint": {"name": "scan"}},
                               "openai": {}})
     b = workload(name="catalog", replacement={"automl": {"computeSku": "Standard_NC4as_T4_v3", "maxNodes": 1,

@@ -16,11 +16,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from pulumi_harness import run_program
-from stacks import IMAGE_ANALYSIS_WORKLOAD, REFERENCE_WORKLOAD, stack
+from stacks import IMAGE_ANALYSIS_WORKLOAD, REFERENCE_WORKLOAD
 
 from cvmigrate.cli import main
-from cvmigrate.program import main as program_main
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = {
@@ -58,9 +56,9 @@ def graph_record(graph) -> list[dict]:
 
 
 @pytest.mark.parametrize("env", sorted(EXAMPLES))
-def test_mock_graph(env, snapshot):
+def test_mock_graph(run_stack, env, snapshot):
     config = yaml.safe_load(EXAMPLES[env].read_text(encoding="utf-8"))["config"]
-    graph = run_program(program_main, config, stack=env)
+    graph = run_stack(config, stack=env)
     assert graph.error is None
     assert snapshot(name="resources") == graph_record(graph)
     assert snapshot(name="invokes") == sorted(
@@ -83,10 +81,13 @@ def test_status_json_of_the_demo_archive(tmp_path, capsys, snapshot):
     assert snapshot(name="stderr") == scrub(captured.err, tmp_path)
 
 
-def _broken(mutate):
-    config = stack(copy.deepcopy(REFERENCE_WORKLOAD), copy.deepcopy(IMAGE_ANALYSIS_WORKLOAD))
-    mutate(config)
-    return config
+@pytest.fixture(scope="session")
+def broken_config(stack_config):
+    def broken_config(mutate):
+        config = stack_config(copy.deepcopy(REFERENCE_WORKLOAD), copy.deepcopy(IMAGE_ANALYSIS_WORKLOAD))
+        mutate(config)
+        return config
+    return broken_config
 
 
 def _set(path: list, value):
@@ -122,9 +123,9 @@ BAD_CONFIGS = {
 
 
 @pytest.mark.parametrize("case", sorted(BAD_CONFIGS))
-def test_validate_messages(case, tmp_path, capsys, snapshot):
+def test_validate_messages(broken_config, case, tmp_path, capsys, snapshot):
     path = tmp_path / "Pulumi.qa.yaml"
-    path.write_text(yaml.safe_dump({"config": _broken(BAD_CONFIGS[case])}), encoding="utf-8")
+    path.write_text(yaml.safe_dump({"config": broken_config(BAD_CONFIGS[case])}), encoding="utf-8")
     code = main(["validate", "--stack", str(path)])
     captured = capsys.readouterr()
     assert snapshot(name="exit code") == code
