@@ -22,6 +22,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "standins"))
 
 import kusto_check  # noqa: E402
+import pulumi_harness  # noqa: E402
 import stacks  # noqa: E402
 from pulumi_harness import Graph, run_program  # noqa: E402
 
@@ -48,12 +49,35 @@ def parsed_config() -> Callable[..., StackConfig]:
 
 @pytest.fixture(scope="session")
 def run_stack() -> Callable[..., Graph]:
-    """``run_stack(raw, stack="dev", invoke=None, program=None)``: the cvmigrate Pulumi program (or
-    ``program``) run under mocks with ``raw``, returning the recorded graph (types, names, inputs, options)."""
+    """``run_stack(raw, stack="dev", invoke=None, program=None, secret_keys=None)``: the cvmigrate Pulumi program
+    (or ``program``) run under mocks with ``raw`` (``secret_keys``: the keys Pulumi marks secret), returning the
+    recorded graph (types, names, inputs, options)."""
     def run(raw: dict[str, Any], *, stack: str = "dev", invoke: Optional[Callable[[str, dict], dict]] = None,
-            program: Optional[Callable[[], Any]] = None) -> Graph:
-        return run_program(program or program_main, raw, stack=stack, invoke=invoke)
+            program: Optional[Callable[[], Any]] = None, secret_keys: Optional[list[str]] = None) -> Graph:
+        return run_program(program or program_main, raw, stack=stack, invoke=invoke, secret_keys=secret_keys)
     return run
+
+
+@pytest.fixture(scope="session")
+def default_invoke() -> Callable[[str, dict], dict]:
+    """The mock provider's answer to an invoke (getAccount, listAccountKeys...), for a test's own ``invoke`` to
+    start from."""
+    return pulumi_harness.default_invoke
+
+
+@pytest.fixture
+def provider_outputs(monkeypatch) -> Callable[[Callable[[str, str, dict, dict], None]], None]:
+    """``provider_outputs(extra)``: ``extra(type, name, inputs, outputs)`` adds to the outputs the mock provider
+    computes for every resource registered in this test (e.g. a system-assigned identity's principal ID)."""
+    def extend(extra: Callable[[str, str, dict, dict], None]) -> None:
+        computed = pulumi_harness.fake_outputs
+
+        def outputs(typ: str, name: str, inputs: dict) -> dict:
+            out = computed(typ, name, inputs)
+            extra(typ, name, inputs, out)
+            return out
+        monkeypatch.setattr(pulumi_harness, "fake_outputs", outputs)
+    return extend
 
 
 @pytest.fixture

@@ -84,6 +84,23 @@ def test_no_module_name_is_reused_across_packages():
     assert not reused, f"rename these modules by what they hold: {reused}"
 
 
+def test_tests_share_the_builder_and_the_program_runner_through_the_root_conftest():
+    """Tests take ``stack_config``/``run_stack`` (and ``default_invoke``, ``provider_outputs``) as fixtures from
+    tests/conftest.py instead of importing the helpers; ``stacks`` stays importable for its example workloads."""
+    tests = Path(__file__).resolve().parent
+    offenders = []
+    for path in sorted(tests.rglob("*.py")):
+        if path.name == "conftest.py" and path.parent == tests:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import) and any(a.name == "pulumi_harness" for a in node.names):
+                offenders.append((str(path.relative_to(tests)), node.lineno))
+            elif isinstance(node, ast.ImportFrom) and (node.module == "pulumi_harness" or (
+                    node.module == "stacks" and any(a.name == "stack" for a in node.names))):
+                offenders.append((str(path.relative_to(tests)), node.lineno))
+    assert not offenders, f"use the root conftest fixtures: {offenders}"
+
+
 MAX_MODULE_LINES = 400
 
 

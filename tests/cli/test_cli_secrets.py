@@ -20,7 +20,7 @@ import httpx
 import pytest
 import yaml
 
-from stacks import REFERENCE_WORKLOAD, stack
+from stacks import REFERENCE_WORKLOAD
 
 from cvmigrate import redaction
 from cvmigrate.cli import main
@@ -83,25 +83,31 @@ def planted(monkeypatch, tmp_path):
     redaction.forget_all()
 
 
-def stack_file(tmp_path: Path, name: str, **overrides) -> Path:
-    path = tmp_path / f"Pulumi.{name}.yaml"
-    path.write_text(yaml.safe_dump({"config": stack(REFERENCE_WORKLOAD, **overrides)}), encoding="utf-8")
-    return path
+@pytest.fixture
+def stack_file(stack_config, tmp_path):
+    """``stack_file(name, **overrides)``: Pulumi.<name>.yaml with the reference workload, in the test's folder."""
+    def write(name: str, **overrides) -> Path:
+        path = tmp_path / f"Pulumi.{name}.yaml"
+        path.write_text(yaml.safe_dump({"config": stack_config(REFERENCE_WORKLOAD, **overrides)}), encoding="utf-8")
+        return path
+    return write
 
 
-def bad_stack(tmp_path: Path) -> Path:
+@pytest.fixture
+def bad_stack(stack_file) -> Path:
     """Invalid in ways whose messages quote the offending values: each carries a secret."""
-    return stack_file(tmp_path, "leaky", environment=f"AccountKey={ACCOUNT_KEY}",
+    return stack_file("leaky", environment=f"AccountKey={ACCOUNT_KEY}",
                       alerts={"webhooks": [SECRET_URL.replace("https://", "http://")], "emails": [f"Bearer {JWT}"]},
                       retirementDate=f"Bearer {JWT}")
 
 
-def good_stack(tmp_path: Path) -> Path:
-    return stack_file(tmp_path, "good", alerts={"webhooks": [SECRET_URL]})
+@pytest.fixture
+def good_stack(stack_file) -> Path:
+    return stack_file("good", alerts={"webhooks": [SECRET_URL]})
 
 
-def cases(tmp_path: Path, gateway: str) -> dict[str, list[str]]:
-    bad, good, out = str(bad_stack(tmp_path)), str(good_stack(tmp_path)), str(tmp_path / "out")
+def cases(tmp_path: Path, gateway: str, bad_stack: Path, good_stack: Path) -> dict[str, list[str]]:
+    bad, good, out = str(bad_stack), str(good_stack), str(tmp_path / "out")
     a_file = tmp_path / "a-file"
     a_file.write_text("x")
     return {
@@ -144,8 +150,8 @@ def assert_clean(text: str, where: str) -> None:
         assert canary not in text, f"{where}: printed {canary!r}:\n{text}"
 
 
-def test_every_command_error_path_prints_no_secret(tmp_path, gateway, capsys):
-    all_cases = cases(tmp_path, gateway)
+def test_every_command_error_path_prints_no_secret(tmp_path, gateway, bad_stack, good_stack, capsys):
+    all_cases = cases(tmp_path, gateway, bad_stack, good_stack)
     commands = {argv[0] for argv in all_cases.values()}
     from cvmigrate.cli import COMMANDS
     names = {module.__name__.rsplit(".", 1)[1] for module in COMMANDS}
@@ -194,19 +200,19 @@ def test_log_records_of_any_logger_are_redacted(caplog):
 
 
 def test_an_internal_error_prints_one_redacted_line_and_a_redacted_traceback_only_in_debug(
-        tmp_path, capsys, monkeypatch):
+        good_stack, tmp_path, capsys, monkeypatch):
     import cvmigrate.cli.validate as validate
 
     def boom(args):
         raise RuntimeError(f"unexpected state with key {KEY} and {SECRET_URL}")
 
     monkeypatch.setattr(validate, "run", boom)
-    assert main(["validate", "--stack", str(good_stack(tmp_path))]) == 1
+    assert main(["validate", "--stack", str(good_stack)]) == 1
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "internal error (RuntimeError" in err and "Traceback" not in err
     assert_clean(err, "internal error")
     monkeypatch.setenv("CVMIGRATE_DEBUG", "1")
-    assert main(["validate", "--stack", str(good_stack(tmp_path))]) == 1
+    assert main(["validate", "--stack", str(good_stack)]) == 1
     err = capsys.readouterr().err
     assert "Traceback" in err
     assert_clean(err, "debug traceback")

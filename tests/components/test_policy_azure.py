@@ -14,14 +14,12 @@ import re
 
 import pytest
 
-import pulumi_harness
 from cvmigrate.components import policy_assignments as component
 from cvmigrate.components.access import ROLE_DEFINITIONS
 from cvmigrate.config.loader import load_from_pulumi
 from cvmigrate.config.parse import parse_stack_config
 from cvmigrate.naming import stable_uuid
 from cvmigrate.paths import azure_policies_dir
-from pulumi_harness import run_program
 
 # Fields Azure Policy accepts for these types (standard fields + the aliases verified above).
 KNOWN_FIELDS = {
@@ -117,24 +115,21 @@ def program():
 
 
 @pytest.fixture
-def principal(monkeypatch):
-    original = pulumi_harness.fake_outputs
-
-    def outputs(typ, name, inputs):
-        out = original(typ, name, inputs)
+def principal(provider_outputs):
+    """A policy assignment with a system-assigned identity gets a principal ID, as Azure gives it."""
+    def identity(typ, name, inputs, out):
         if typ == "azure-native:authorization:PolicyAssignment" and inputs.get("identity"):
             out["identity"] = {**inputs["identity"], "principalId": f"{name}-principal"}
-        return out
 
-    monkeypatch.setattr(pulumi_harness, "fake_outputs", outputs)
+    provider_outputs(identity)
 
 
-def stack(section):
+def policy_stack(section):
     return {**BASE, "cvmigrate:azurePolicy": section}
 
 
-def test_component_graph(principal):
-    graph = run_program(program, stack({"enabled": True, "scope": SCOPE, "effect": "Deny"}))
+def test_component_graph(principal, run_stack):
+    graph = run_stack(policy_stack({"enabled": True, "scope": SCOPE, "effect": "Deny"}), program=program)
     assert graph.error is None
     assert graph.types() == sorted(["cvmigrate:policy:AzurePolicy"] + ["azure-native:authorization:PolicyDefinition"] * 2
                                    + ["azure-native:authorization:PolicyAssignment"] * 2
@@ -169,11 +164,11 @@ def test_component_graph(principal):
     assert all(dine.urn in r.dependencies for r in graph.of_type("azure-native:authorization:RoleAssignment"))
 
 
-def test_component_is_deterministic_and_absent_when_disabled(principal):
-    config = stack({"enabled": True, "scope": SCOPE, "diagnostics": False})
-    first, second = run_program(program, config), run_program(program, config)
+def test_component_is_deterministic_and_absent_when_disabled(principal, run_stack):
+    config = policy_stack({"enabled": True, "scope": SCOPE, "diagnostics": False})
+    first, second = run_stack(config, program=program), run_stack(config, program=program)
     assert first.snapshot() == second.snapshot()
     assert first.types() == sorted(["cvmigrate:policy:AzurePolicy", "azure-native:authorization:PolicyDefinition",
                                     "azure-native:authorization:PolicyAssignment"])
-    assert run_program(program, stack({"enabled": False})).resources == []
-    assert run_program(program, BASE).resources == []
+    assert run_stack(policy_stack({"enabled": False}), program=program).resources == []
+    assert run_stack(BASE, program=program).resources == []

@@ -16,9 +16,8 @@ import pulumi
 import pytest
 
 from cvmigrate.program import build, load_config
-from pulumi_harness import run_program
 from cvmigrate import naming
-from stacks import IMAGE_ANALYSIS_WORKLOAD, REFERENCE_WORKLOAD, SUB, stack
+from stacks import IMAGE_ANALYSIS_WORKLOAD, REFERENCE_WORKLOAD, SUB
 
 ACCOUNT = "azure-native:cognitiveservices:Account"
 PROJECT = "azure-native:cognitiveservices:Project"
@@ -64,17 +63,20 @@ def workload(base, name=None, **sections):
     return w
 
 
-def run(*workloads, **top):
-    """Run the real program; returns (graph, resolved workload summaries)."""
-    captured: dict = {}
+@pytest.fixture(scope="session")
+def run(stack_config, run_stack):
+    def run(*workloads, **top):
+        """Run the real program; returns (graph, resolved workload summaries)."""
+        captured: dict = {}
 
-    def program():
-        out = build(load_config())
-        pulumi.Output.from_input(out["workloads"]).apply(captured.update)
+        def program():
+            out = build(load_config())
+            pulumi.Output.from_input(out["workloads"]).apply(captured.update)
 
-    # Alerts are another concern's; switched off so this graph holds only what these tests are about.
-    graph = run_program(program, stack(*workloads, alerts={"enabled": False}, **top))
-    return graph, captured
+        # Alerts are another concern's; switched off so this graph holds only what these tests are about.
+        graph = run_stack(stack_config(*workloads, alerts={"enabled": False}, **top), program=program)
+        return graph, captured
+    return run
 
 
 def diag_for(graph, target_id):
@@ -97,7 +99,7 @@ def replacement_resources(graph):
 
 # --- AutoML -----------------------------------------------------------------------------------------------
 
-def test_automl_workload_gets_shared_workspace_compute_at_zero_and_endpoint_without_deployment():
+def test_automl_workload_gets_shared_workspace_compute_at_zero_and_endpoint_without_deployment(run):
     g, summaries = run(workload(REFERENCE_WORKLOAD, replacement={"automl": AUTOML}))
     assert g.of_type(ACCOUNT) == [] and g.of_type(PROJECT) == []
 
@@ -160,7 +162,7 @@ def test_automl_workload_gets_shared_workspace_compute_at_zero_and_endpoint_with
         {"target": "automl", "name": "shelf-scanner", "deployments": []}]
 
 
-def test_dedicated_workspace_belongs_to_the_workload_and_takes_its_network_setting():
+def test_dedicated_workspace_belongs_to_the_workload_and_takes_its_network_setting(run):
     g, _ = run(workload(REFERENCE_WORKLOAD, replacement={"automl": {
         **AUTOML, "dedicatedWorkspace": True, "publicNetworkAccess": "Enabled"}}))
     ws = g.one(ML_WORKSPACE)
@@ -175,7 +177,7 @@ def test_dedicated_workspace_belongs_to_the_workload_and_takes_its_network_setti
 
 # --- Foundry ----------------------------------------------------------------------------------------------
 
-def test_foundry_account_is_secure_by_default_and_deployments_are_chained():
+def test_foundry_account_is_secure_by_default_and_deployments_are_chained(run):
     g, summaries = run(workload(REFERENCE_WORKLOAD, replacement={"foundry": {
         "projectName": "shelf-scanner", "deployments": [GPT4O, MINI]}}))
     account = g.one(ACCOUNT)
@@ -216,7 +218,7 @@ def test_foundry_account_is_secure_by_default_and_deployments_are_chained():
         "projectEndpoints": {}, "deployments": ["gpt-4o", "gpt-4o-mini"]}
 
 
-def test_writes_to_a_shared_account_are_serialized_across_workloads():
+def test_writes_to_a_shared_account_are_serialized_across_workloads(run):
     a = workload(REFERENCE_WORKLOAD, replacement={"foundry": {"deployments": [GPT4O]}})
     b = workload(REFERENCE_WORKLOAD, name="catalog", replacement={"foundry": {"deployments": [MINI]}})
     g, _ = run(a, b)
@@ -229,7 +231,7 @@ def test_writes_to_a_shared_account_are_serialized_across_workloads():
     assert len(g.of_type(ACCOUNT)) == 1
 
 
-def test_config_reaches_the_shared_account_restore_and_public_access():
+def test_config_reaches_the_shared_account_restore_and_public_access(run):
     g, _ = run(workload(REFERENCE_WORKLOAD, replacement={"foundry": {"deployments": [GPT4O]}}),
                replacement={"foundry": {"accountName": "ais-contoso-dev", "publicNetworkAccess": "Enabled",
                                         "restore": True}})
@@ -240,7 +242,7 @@ def test_config_reaches_the_shared_account_restore_and_public_access():
         "allowProjectManagement": True, "restore": True}
 
 
-def test_dedicated_foundry_account_is_the_workloads_own():
+def test_dedicated_foundry_account_is_the_workloads_own(run):
     g, summaries = run(workload(REFERENCE_WORKLOAD, replacement={"foundry": {
         "dedicatedAccount": True, "accountName": "ais-shelf-dev", "deployments": [GPT4O]}}))
     account = g.one(ACCOUNT)
@@ -253,7 +255,7 @@ def test_dedicated_foundry_account_is_the_workloads_own():
 
 # --- Image Analysis targets ------------------------------------------------------------------------------
 
-def test_image_analysis_workload_gets_document_intelligence_and_face_accounts():
+def test_image_analysis_workload_gets_document_intelligence_and_face_accounts(run):
     g, summaries = run(workload(IMAGE_ANALYSIS_WORKLOAD, replacement={"documentIntelligence": {}, "face": {}}))
     accounts = {a.inputs["kind"]: a for a in g.of_type(ACCOUNT)}
     assert sorted(accounts) == ["Face", "FormRecognizer"]
@@ -288,7 +290,7 @@ MIXED = (
 )
 
 
-def test_mixed_estate_builds_each_target_under_its_workload():
+def test_mixed_estate_builds_each_target_under_its_workload(run):
     g, summaries = run(*MIXED)
     components = {r.name: r for r in g.resources if r.type.startswith("cvmigrate:replacement:")}
     assert {n: (c.type.split(":")[-1], c.parent_name) for n, c in components.items()} == {
@@ -312,7 +314,7 @@ def test_mixed_estate_builds_each_target_under_its_workload():
         "shared", "shelf-scanner", "catalog", "receipts"}
 
 
-def test_every_replacement_resource_that_emits_logs_sends_them_to_the_workspace():
+def test_every_replacement_resource_that_emits_logs_sends_them_to_the_workspace(run):
     g, _ = run(*MIXED)
     emitters = [r for r in g.resources if r.type in (ACCOUNT, PROJECT, ML_WORKSPACE, ENDPOINT, VAULT)
                 and r.parent_name != "foundation"]
@@ -327,7 +329,7 @@ def test_every_replacement_resource_that_emits_logs_sends_them_to_the_workspace(
     assert logs(blob) == ["audit"] and metrics(blob) == ["Transaction"]
 
 
-def test_no_local_auth_and_no_keys_on_the_replacement_side():
+def test_no_local_auth_and_no_keys_on_the_replacement_side(run):
     g, summaries = run(*MIXED)
     for account in g.of_type(ACCOUNT):
         assert account.inputs["properties"]["disableLocalAuth"] is True
@@ -367,7 +369,7 @@ def roles(graph):
                    r.inputs["principalType"], r.inputs["roleAssignmentName"]) for r in graph.of_type(ROLE))
 
 
-def test_access_principals_get_the_roles_of_each_target():
+def test_access_principals_get_the_roles_of_each_target(run):
     g, _ = run(*MIXED)
     ais = f"Microsoft.CognitiveServices/accounts/{AIS}"
     assert roles(g) == sorted([
@@ -389,14 +391,14 @@ def test_access_principals_get_the_roles_of_each_target():
         f"/subscriptions/{HARNESS_SUB}/providers/Microsoft.Authorization/roleDefinitions/{COG_USER}")
 
 
-def test_role_assignment_names_are_stable_across_runs_and_workload_order():
+def test_role_assignment_names_are_stable_across_runs_and_workload_order(run):
     first, _ = run(*MIXED)
     second, _ = run(*reversed(MIXED))
     assert roles(first) == roles(second)
     assert first.snapshot() == run(*MIXED)[0].snapshot()
 
 
-def test_a_principal_shared_by_two_workloads_gets_one_assignment_on_the_shared_account():
+def test_a_principal_shared_by_two_workloads_gets_one_assignment_on_the_shared_account(run):
     principal = [{"principalId": SP, "principalType": "ServicePrincipal"}]
     a = workload(REFERENCE_WORKLOAD, replacement={"foundry": {"deployments": [GPT4O]}}, access=principal)
     b = workload(REFERENCE_WORKLOAD, name="catalog", replacement={"foundry": {}}, access=principal)
@@ -406,14 +408,14 @@ def test_a_principal_shared_by_two_workloads_gets_one_assignment_on_the_shared_a
     assert len([r for r in g.of_type(ROLE) if r.inputs["scope"].startswith("/mock/Project/")]) == 2
 
 
-def test_workload_without_replacement_adds_nothing():
+def test_workload_without_replacement_adds_nothing(run):
     g, summaries = run(workload(REFERENCE_WORKLOAD))
     assert replacement_resources(g) == []
     assert not [r for r in g.resources if r.type.startswith("cvmigrate:replacement:")]
     assert summaries["shelf-scanner"]["replacement"] == {} and summaries["shelf-scanner"]["replacementRefs"] == []
 
 
-def test_content_understanding_workload_gets_the_shared_ai_services_account_and_its_diagnostics():
+def test_content_understanding_workload_gets_the_shared_ai_services_account_and_its_diagnostics(run):
     g, _ = run(workload(REFERENCE_WORKLOAD, replacement={"contentUnderstanding": {"analyzers": [
         {"id": "shelf-classifier", "fields": [{"name": "Family", "method": "classify", "enum": ["a", "b"]}]}]}}))
     (account,) = [r for r in g.of_type(ACCOUNT) if r.parent_name == "replacement-foundry"]

@@ -11,11 +11,9 @@ from pathlib import Path
 import pytest
 
 import cvmigrate
-from cvmigrate.program import main
 
-from pulumi_harness import run_program
 from stacks import (
-    CREATE_WORKLOAD, IMAGE_ANALYSIS_WORKLOAD, IMPORT_WORKLOAD, ONCALL, REFERENCE_WORKLOAD, SUB, account_id, stack,
+    CREATE_WORKLOAD, IMAGE_ANALYSIS_WORKLOAD, IMPORT_WORKLOAD, ONCALL, REFERENCE_WORKLOAD, SUB, account_id,
 )
 
 SP = "0a1b2c3d-0000-4000-8000-00000000000a"
@@ -45,7 +43,8 @@ def _with(base: dict, **sections) -> dict:
     return w
 
 
-MAX = stack(
+# The max scenario as stack_config arguments: (workloads, top-level keys).
+MAX = ((
     _with(REFERENCE_WORKLOAD, tags={"cost-center": "cv-42"},
           replacement={"automl": {"computeSku": "Standard_NC4as_T4_v3", "maxNodes": 2,
                                   "endpoint": {"name": "shelf-scanner", "authMode": "aad_token"}},
@@ -55,13 +54,14 @@ MAX = stack(
     CREATE_WORKLOAD,
     _with(IMAGE_ANALYSIS_WORKLOAD, replacement={"documentIntelligence": {}, "face": {}},
           access=[{"principalId": SP, "principalType": "ServicePrincipal"}]),
+), dict(
     alerts={"emails": [ONCALL], "webhooks": ["https://hooks.contoso.com/t/abc?sig=s3cr3t"],
             "smsNumbers": ["+1 4255550123"], "thresholds": {"regressionTolerance": 0.5}},
     azurePolicy={"enabled": True, "scope": f"/subscriptions/{SUB}/resourceGroups/rg-cv", "effect": "Deny"},
     tags={"owner": "vision-platform"},
     decommission={"silentDays": 45},
-)
-SCENARIOS = {"defaults": DEFAULTS, "max": MAX}
+))
+SCENARIOS = ("defaults", "max")
 # Every ComponentResource type of the package (a test checks this list against the source).
 COMPONENTS = (
     "cvmigrate:index:Foundation", "cvmigrate:index:Monitoring", "cvmigrate:index:Workload",
@@ -73,11 +73,11 @@ COMPONENTS = (
 
 
 @pytest.fixture(scope="module")
-def runs():
+def runs(stack_config, run_stack):
     """Both scenarios, each run twice (module-scoped: four program runs for every test below)."""
     out = {}
-    for name, raw in SCENARIOS.items():
-        first, second = run_program(main, raw), run_program(main, raw)
+    for name, raw in {"defaults": DEFAULTS, "max": stack_config(*MAX[0], **MAX[1])}.items():
+        first, second = run_stack(raw), run_stack(raw)
         assert first.error is None and second.error is None
         out[name] = (first, second)
     return out

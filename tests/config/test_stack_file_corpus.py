@@ -18,8 +18,6 @@ import pytest
 from cvmigrate.config import ConfigError, StackFileError, load_stack_file
 from cvmigrate.config.pulumi_delivery import delivered_config
 from cvmigrate.config.stack_file import Secret, read_stack_bytes
-from cvmigrate.program import main as program_main
-from pulumi_harness import run_program
 
 PLAINTEXT = {"v1:hook": "https://contoso.webhook.office.com/webhookb2/abc",
              "v1:mail": "oncall@contoso.com", "v1:env": "dev"}
@@ -116,20 +114,23 @@ def validate_verdict(path: Path) -> tuple:
     return ("valid",)
 
 
-def program_verdict(data: bytes, path: Path) -> tuple:
-    try:   # the Pulumi CLI reads the file before any program runs
-        config = read_stack_bytes(data, str(path))
-        texts = delivered_config(config, str(path), decrypt=lambda secret: PLAINTEXT[_ciphertext(data, secret)])
-    except StackFileError as exc:
-        return ("unreadable", str(exc))
-    secret_keys = [key for key, value in config.items() if _holds_secret(value)]
-    try:
-        run_program(program_main, texts, stack="corpus", secret_keys=secret_keys)
-    except Exception as exc:  # noqa: BLE001 - the program's RunError carries the rendered problems
-        lines = [line[4:] for line in str(exc).splitlines() if line.startswith("  - ")]
-        assert lines, f"the program failed without listing problems: {exc}"
-        return ("invalid", sorted(lines))
-    return ("valid",)
+@pytest.fixture(scope="session")
+def program_verdict(run_stack):
+    def program_verdict(data: bytes, path: Path) -> tuple:
+        try:   # the Pulumi CLI reads the file before any program runs
+            config = read_stack_bytes(data, str(path))
+            texts = delivered_config(config, str(path), decrypt=lambda secret: PLAINTEXT[_ciphertext(data, secret)])
+        except StackFileError as exc:
+            return ("unreadable", str(exc))
+        secret_keys = [key for key, value in config.items() if _holds_secret(value)]
+        try:
+            run_stack(texts, stack="corpus", secret_keys=secret_keys)
+        except Exception as exc:  # noqa: BLE001 - the program's RunError carries the rendered problems
+            lines = [line[4:] for line in str(exc).splitlines() if line.startswith("  - ")]
+            assert lines, f"the program failed without listing problems: {exc}"
+            return ("invalid", sorted(lines))
+        return ("valid",)
+    return program_verdict
 
 
 def _holds_secret(value) -> bool:
@@ -166,7 +167,7 @@ EXPECTED = {   # the verdicts themselves, so agreement on a wrong answer also fa
 
 
 @pytest.mark.parametrize("case", sorted(CORPUS))
-def test_validate_and_the_program_give_the_same_verdict(case, tmp_path):
+def test_validate_and_the_program_give_the_same_verdict(program_verdict, case, tmp_path):
     path = tmp_path / "Pulumi.corpus.yaml"
     path.write_bytes(CORPUS[case])
     mine, theirs = validate_verdict(path), program_verdict(CORPUS[case], path)
