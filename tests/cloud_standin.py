@@ -73,6 +73,8 @@ class StandIn:
                 if path.startswith("/v1/workspaces/") and path.endswith("/query"):
                     return self._send(200, {"tables": [
                         {"name": "PrimaryResult", "columns": [{"name": "Workload", "type": "string"}], "rows": []}]})
+                if path.endswith("/metrics:getBatch"):         # platform metrics: no calls for any resource
+                    return self._send(200, {"values": [metrics_batch_value(rid, []) for rid in body["resourceids"]]})
                 if path.startswith("/secrets/"):
                     if token is None:
                         resource = "https://" + host.split(".", 1)[1].split(":")[0]
@@ -115,6 +117,19 @@ class StandIn:
 
     def hosts(self) -> list[str]:
         return [s["host"] for s in self.seen]
+
+
+def metrics_batch_value(resource_id, totals, metric="TotalCalls"):
+    """One resource's entry of a metrics:getBatch answer (azure-rest-api-specs specification/monitor/data-plane/
+    Microsoft.Insights/stable/2024-02-01/examples/MetricBatchExample.json: values[] {starttime, endtime, interval,
+    value[] {id, type, name, unit, timeseries[] {metadatavalues, data[] {timeStamp, total}}, errorCode}, namespace,
+    resourceregion, resourceid}); ``totals``: [(ISO hour, total)]."""
+    return {"starttime": "2027-05-01T00:00:00.000Z", "endtime": "2027-06-01T00:00:00.000Z", "interval": "PT1H",
+            "namespace": "microsoft.cognitiveservices/accounts", "resourceregion": "westeurope", "resourceid": resource_id,
+            "value": [{"id": f"{resource_id}/providers/Microsoft.Insights/metrics/{metric}",
+                       "type": "Microsoft.Insights/metrics", "name": {"value": metric, "localizedValue": "Total Calls"},
+                       "displayDescription": "Total number of calls.", "unit": "Count", "errorCode": "Success",
+                       "timeseries": [{"metadatavalues": [], "data": [{"timeStamp": t, "total": v} for t, v in totals]}]}]}
 
 
 class ScopeCredential:

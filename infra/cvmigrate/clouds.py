@@ -41,6 +41,8 @@ class Cloud:
     key_vault_suffix: str             # vault URL = https://<vault>.<suffix>/
     key_vault_audience: str
     cognitive_services_suffix: str
+    metrics_suffix: str               # platform metrics data plane: https://<region>.<suffix> (MetricsClient)
+    metrics_audience: str
 
     @staticmethod
     def scope(audience: str) -> str:
@@ -58,6 +60,10 @@ class Cloud:
     @property
     def storage_scope(self) -> str:
         return self.scope(self.storage_audience)
+
+    def metrics_endpoint(self, region: str) -> str:
+        """The regional metrics:getBatch endpoint (MetricsClient ``endpoint``)."""
+        return f"https://{region}.{self.metrics_suffix}"
 
     def blob_host(self, account: str) -> str:
         return f"{account}.blob.{self.storage_suffix}"
@@ -87,6 +93,7 @@ _FIELDS = {
     "storageSuffix": "storage_suffix", "storageAudience": "storage_audience",
     "keyVaultSuffix": "key_vault_suffix", "keyVaultAudience": "key_vault_audience",
     "cognitiveServicesSuffix": "cognitive_services_suffix",
+    "metricsSuffix": "metrics_suffix", "metricsAudience": "metrics_audience",
 }
 
 

@@ -63,7 +63,7 @@ def test_every_library_query_runs_against_the_archive_functions(rendered):
     bodies = function_bodies((rendered / "archive_tables.kql").read_text())
     prelude = "".join(f"let {name} = view () {{{body}}};\n" for name, body in bodies.items())
     queries = {p.stem: prelude + p.read_text() for p in sorted((rendered / "queries").glob("*.kql"))}
-    assert "cutover_progress" in queries and "inventory" not in queries
+    assert "cutover_progress" in queries and "inventory" not in queries and "pipeline_health" not in queries
     diagnostics = check_kql(queries, sources={n: "adx" for n in queries}, external_tables=EXTERNAL)
     errors = {n: [d.render(queries[n]) for d in ds if d.severity == "Error"] for n, ds in diagnostics.items()}
     assert errors == {n: [] for n in queries}

@@ -56,6 +56,7 @@ def test_catalogue_holds_the_alerts_the_issue_lists():
         ("deadline-proximity", 2, "alert_deadline_proximity"),
         ("cutover-overdue", 2, "alert_cutover_overdue"),
         ("replacement-health", 2, "alert_replacement_health"),
+        ("pipeline-broken", 2, "alert_pipeline_broken"),
     ]
     regression = alerts["legacy-regression"]
     assert isinstance(regression, MetricAlert)

@@ -174,7 +174,8 @@ def test_alert_templates_follow_the_library_hygiene_and_declare_every_variable()
     declared = set(build_params(MIXED, refs=MIXED_REFS)) | {"lookback_minutes", "window_minutes", "min_calls"}
     templates = sorted((Path(queries_dir()) / "alerts").glob("*.kql"))
     assert [p.stem for p in templates] == ["alert_cutover_overdue", "alert_deadline_proximity", "alert_error_spike",
-                                           "alert_legacy_after_cutover", "alert_replacement_health"]
+                                           "alert_legacy_after_cutover", "alert_pipeline_broken",
+                                           "alert_replacement_health"]
     for path in templates:
         undeclared = jinja2.meta.find_undeclared_variables(env.parse(path.read_text(encoding="utf-8")))
         assert undeclared <= declared, f"{path.name}: {sorted(undeclared - declared)}"

@@ -233,3 +233,37 @@ def test_zero_workloads_render_queries_that_run_and_return_nothing_tracked(name)
         assert (fit["Workload"], fit["WeeksUsed"], fit["ProjectedZeroDate"]) == ("(all)", 0, None)
     else:
         assert result == []
+
+
+def metric(resource, when, total, name="TotalCalls"):
+    return {"TimeGenerated": when, "Resource": resource, "ResourceProvider": "MICROSOFT.COGNITIVESERVICES",
+            "MetricName": name, "Total": total, "Count": total, "Average": 1.0, "Minimum": 1.0, "Maximum": 1.0,
+            "TimeGrain": "PT1M", "Type": "AzureMetrics"}
+
+
+def test_pipeline_health_counts_metric_calls_in_hours_without_logs():
+    """Logs vs AzureMetrics per closed hour over silentDays (14). cv-shelf-pred: 3 logged calls at 03-09 13:xx
+    (metrics 3), then metrics 4 at 20:xx and 2 at 03-10 02:xx without any log -> 2 hours, 6 calls >= 5: broken.
+    silent-vision: metrics 3 at 03-10 11:xx, no log -> 1 hour, 3 calls < 5: not broken. cv-shelf-train: 2 logged
+    calls and 2 in AzureMetrics under the display name "Total Calls" -> no gap. cv-norepl-pred: 50 metric calls in
+    the current, unclosed hour and 9 from 20 days ago -> not read. SuccessfulCalls never counts."""
+    con = duck.connect()
+    duck.insert_rows(con, "AzureDiagnostics", repeat(3, lambda i: diag("CV-SHELF-PRED", at(9, 13, i), 200))
+                     + repeat(2, lambda i: diag("CV-SHELF-TRAIN", at(9, 14, i), 200, operation="TrainProject")))
+    duck.insert_rows(con, "AzureMetrics", [
+        metric("CV-SHELF-PRED", at(9, 13, 0), 2.0), metric("CV-SHELF-PRED", at(9, 13, 1), 1.0),
+        metric("CV-SHELF-PRED", at(9, 20, 5), 4.0), metric("CV-SHELF-PRED", at(10, 2, 7), 2.0),
+        metric("CV-SHELF-PRED", at(10, 2, 7), 2.0, name="SuccessfulCalls"),
+        metric("SILENT-VISION", at(10, 11, 59), 3.0),
+        metric("CV-SHELF-TRAIN", at(9, 14, 1), 2.0, name="Total Calls"),
+        metric("CV-NOREPL-PRED", at(10, 12, 10), 50.0), metric("CV-NOREPL-PRED", at(18, 9, month=2), 9.0)])
+    rows = {r["Account"]: r for r in duck.run_query(con, render_all(MIXED, refs=MIXED_REFS)["pipeline_health"].text,
+                                                     NOW)}
+    pick = lambda a: tuple(rows[a][k] for k in ("LogCalls", "MetricCalls", "HoursWithoutLogs", "CallsWithoutLogs",  # noqa: E731
+                                                "PipelineBroken"))
+    assert pick("cv-shelf-pred") == (3, 9.0, 2, 6.0, True)
+    assert rows["cv-shelf-pred"]["LastLogCall"] == at(9, 13, 2) and rows["cv-shelf-pred"]["LastMetricCall"] == at(10, 2, 7)
+    assert pick("silent-vision") == (0, 3.0, 1, 3.0, False)
+    assert pick("cv-shelf-train") == (2, 2.0, 0, 0.0, False)
+    assert pick("cv-norepl-pred") == (0, 0.0, 0, 0.0, False) and rows["cv-norepl-pred"]["LastMetricCall"] is None
+    assert len(rows) == 6

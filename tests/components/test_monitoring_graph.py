@@ -200,4 +200,4 @@ def test_alerts_disabled_keeps_workbook_and_query_pack_only(stack_config, run_st
 def test_catalogue_entries_all_become_rules():
     names = {a.name for a in load_catalogue()}
     assert names == {"legacy-regression", "legacy-after-cutover", "error-spike", "deadline-proximity",
-                     "cutover-overdue", "replacement-health", "diagnostic-setting-deleted"}
+                     "cutover-overdue", "replacement-health", "pipeline-broken", "diagnostic-setting-deleted"}

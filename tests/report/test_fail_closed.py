@@ -8,6 +8,7 @@ import pytest
 
 from cvmigrate.config import load_stack_file, replacement_refs
 from cvmigrate.report.cutover import QueryResults, build_report
+from cvmigrate.report.platform_metrics import PlatformTotals
 
 NOW = dt.datetime(2027, 6, 1, tzinfo=dt.timezone.utc)
 FITS = [{"RowType": "fit", "Workload": w, "ProjectedZeroDate": dt.datetime(2027, 9, 1), "Earliest": dt.datetime(2027, 8, 1),
@@ -33,13 +34,34 @@ def cfg(stack):
     return load_stack_file(str(stack))
 
 
+def silent_store(**errors):
+    return PlatformTotals(dt.datetime(2027, 5, 2), dt.datetime(2027, 6, 1),
+                          calls={"alpha-train": 0.0, "alpha-pred": 0.0, "beta-ia": 0.0}, errors=errors)
+
+
 def test_complete_readable_data_is_on_track_and_ready(cfg):
-    report = build_report(cfg, results(), now=NOW, refs=replacement_refs(cfg), source=load(0))
+    report = build_report(cfg, results(), now=NOW, refs=replacement_refs(cfg), source=load(0), platform=silent_store())
     assert (report["verdict"], report["exitCode"], report["workloads"][0]["ready"]) == ("on_track", 0, True)
+    assert {a["state"] for a in report["workloads"][0]["accounts"]} == {"ready"}
+
+
+def test_without_the_platform_metrics_silent_accounts_are_unconfirmed_never_ready(cfg):
+    report = build_report(cfg, results(), now=NOW, refs=replacement_refs(cfg), source=load(0),
+                          platform_note="offline archive")
+    assert {a["state"] for a in report["workloads"][0]["accounts"]} == {"unconfirmed"}
+    assert not report["workloads"][0]["ready"] and report["source"]["platformMetrics"]["status"] == "not_read"
+
+
+def test_a_failed_platform_metrics_read_is_never_ready_nor_on_track(cfg):
+    report = build_report(cfg, results(), now=NOW, refs=replacement_refs(cfg), source=load(0),
+                          platform=silent_store(**{"alpha-pred": "HTTP 500"}))
+    assert (report["verdict"], report["exitCode"]) == ("incomplete", 3) and not report["workloads"][0]["ready"]
+    states = {a["account"]: a["state"] for a in report["workloads"][0]["accounts"]}
+    assert states == {"alpha-train": "ready", "alpha-pred": "unconfirmed"}
 
 
 def test_unreadable_archive_data_is_never_ready_nor_on_track(cfg):
-    report = build_report(cfg, results(), now=NOW, refs=replacement_refs(cfg), source=load(2))
+    report = build_report(cfg, results(), now=NOW, refs=replacement_refs(cfg), source=load(2), platform=silent_store())
     assert (report["verdict"], report["exitCode"]) == ("incomplete", 3)
     assert not any(w["ready"] for w in report["workloads"])
     (problem,) = report["source"]["problems"]

@@ -23,6 +23,7 @@ from cloud_standin import ScopeCredential, StandIn
 from cvmigrate.cli import main
 from cvmigrate.report.cutover import REPORT_QUERIES
 from cvmigrate.report import sources
+from cvmigrate.report.platform_metrics import read_platform_totals
 
 from .conftest import SCHEMA
 
@@ -93,7 +94,12 @@ def workspace(monkeypatch):
         return sources.workspace_results(workspace, queries, cloud=cloud, credential_factory=ScopeCredential,
                                          transport=server.transport())
 
+    def platform(cfg, start, end, cloud=None):
+        return read_platform_totals(cfg, start=start, end=end, cloud=cloud, credential_factory=ScopeCredential,
+                                    transport=server.transport())
+
     monkeypatch.setattr("cvmigrate.cli.status.workspace_results", results)
+    monkeypatch.setattr("cvmigrate.cli.status.read_platform_totals", platform)
     yield box
     server.stop()
 

@@ -20,6 +20,7 @@ TABLES = {"requests": "CvmArchiveRequestResponse", "traffic": "CvmArchiveAmlTraf
 REQUESTS_CONTAINER = "insights-logs-requestresponse"
 TRAFFIC_CONTAINER = "insights-logs-amlonlineendpointtrafficlog"
 _ACCOUNT_PROVIDER = "MICROSOFT.COGNITIVESERVICES/ACCOUNTS"
+_READS_METRICS = re.compile(r"^\s*\(?AzureMetrics\b", re.MULTILINE)
 
 
 class AdxError(UserError):
@@ -77,8 +78,10 @@ def render_adx(cfg: StackConfig, queries: Mapping[str, RenderedQuery], cloud: Cl
     }
     text = template_environment(str(queries_dir() / "adx")).get_template("archive_tables.kql").render(**params)
     setup = re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
-    # The Log Analytics queries read the archive's tables; Resource Graph ones (inventory) do not.
-    return AdxArtefacts(setup=setup, queries={name: q.text for name, q in queries.items() if q.source == "logs"})
+    # The Log Analytics queries read the archive's tables; Resource Graph ones (inventory) do not, and those reading
+    # AzureMetrics (pipeline_health) have no external table over insights-metrics-pt1m yet.
+    return AdxArtefacts(setup=setup, queries={name: q.text for name, q in queries.items()
+                                              if q.source == "logs" and not _READS_METRICS.search(q.text)})
 
 
 def commands(setup: str) -> list[str]:

@@ -27,7 +27,7 @@ from .params import build_params, load_error_classes
 QUERY_NAMES = (
     "legacy_traffic", "error_classes", "cutover_progress", "burndown", "top_callers",
     "decommission_readiness", "replacement_health", "legacy_regression", "inventory", "ia_feature_usage",
-    "cutover_checklist",
+    "cutover_checklist", "pipeline_health",
 )
 
 

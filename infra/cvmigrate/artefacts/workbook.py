@@ -53,6 +53,7 @@ def build_workbook(cfg: StackConfig, queries: Mapping[str, RenderedQuery], param
                           "error_classes": params["error_classes"], "thresholds": params["thresholds"],
                           "workloads": params["workloads"], "windows": params["windows"],
                           "decommission_lookback_days": params["decommission_lookback_days"],
+                          "silent_days": params["silent_days"],
                           "comparisons": list(comparisons)})
     items: list[dict[str, Any]] = [
         {"type": 1, "name": "text - title", "content": {"json": layout["intro"]}},

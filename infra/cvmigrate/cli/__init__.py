@@ -41,6 +41,7 @@ FLAGS = {
     "datastore_uri": "--datastore-uri", "project": "--project", "tag_map": "--tag-map", "merge_case": "--merge-case",
     "model": "--model", "platform": "--platform", "flavor": "--flavor", "iteration": "--iteration",
     "model_timeout": "--model-timeout", "cloud": "--cloud", "stack": "--stack", "key_vault": "--key-vault",
+    "platform_metrics": "--platform-metrics",
 }
 
 

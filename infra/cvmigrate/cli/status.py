@@ -20,6 +20,7 @@ from ..report.archive_store import DEFAULT_RETENTION_DAYS, default_cache_path
 from ..report.chart import write_chart
 from ..report.cutover import build_report
 from ..report.output import RENDERERS
+from ..report.platform_metrics import read_platform_totals
 from ..report.query_memo import QueryMemo
 from ..report.sources import run_local, workspace_results
 from .arguments import parse_time
@@ -46,6 +47,10 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--cache-retention-days", type=int, default=DEFAULT_RETENTION_DAYS, metavar="N",
                    help="forget cached blobs older than N days before the window's end "
                         f"(default {DEFAULT_RETENTION_DAYS})")
+    p.add_argument("--platform-metrics", action="store_true", help="with --source: also read the legacy accounts' "
+                   "TotalCalls from Azure Monitor's platform metrics store (Azure sign-in, Monitoring Reader), the second "
+                   "readiness signal; without it an archive's silent accounts are 'unconfirmed', never ready "
+                   "(--workspace always reads it)")
     p.add_argument("--format", choices=("table", "json", "markdown"), default="table")
     p.add_argument("--chart", metavar="FILE.png", help="also write the weekly legacy vs replacement chart")
     p.add_argument("--no-progress", action="store_true", help="no progress bar while loading an archive")
@@ -61,9 +66,15 @@ def run(args: argparse.Namespace) -> int:
         results, now, source = _from_archive(args, cfg, artefacts.params, queries, now)
     else:
         results, now, source = _from_workspace(args, cfg, queries, now)
+    platform, note = None, ("offline archive: the platform metrics store was not read (pass --platform-metrics "
+                            "to read it with an Azure sign-in)")
+    if args.platform_metrics or not args.source:
+        start = now - dt.timedelta(days=cfg.decommission_silent_days)
+        platform = read_platform_totals(cfg, start=start, end=now, cloud=_cloud(args, cfg))
     evidence = evidence_by_workload(cfg, stack_file_path(args.stack).parent)
     report = build_report(cfg, results, now=now, source=source, refs=artefacts.refs,
-                          comparisons={name: e.as_dict() for name, e in evidence.items()})
+                          comparisons={name: e.as_dict() for name, e in evidence.items()},
+                          platform=platform, platform_note=note)
     sys.stdout.write(RENDERERS[args.format](report))
     if args.chart:
         try:

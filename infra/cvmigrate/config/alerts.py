@@ -27,6 +27,7 @@ THRESHOLD_RULES: dict[str, tuple[str, float, float]] = {
     "regressionTolerance": ("number", 0.0, 100.0),
     "regressionNoiseSigmas": ("number", 0.0, 10.0),
     "regressionMinCalls": ("int", 1, 10_000_000),
+    "pipelineGapMinCalls": ("int", 1, 10_000_000),
     "replacementMaxErrorRate": ("number", 0.0, 1.0),
     "replacementMaxP95Ms": ("int", 1, 600_000),
     "errorRate401": ("number", 0.0, 1.0),
@@ -60,6 +61,7 @@ class Thresholds:
     regression_tolerance: float
     regression_noise_sigmas: float
     regression_min_calls: int
+    pipeline_gap_min_calls: int
     replacement_max_error_rate: float
     replacement_max_p95_ms: int
     error_rate_401: float

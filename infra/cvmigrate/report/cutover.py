@@ -11,12 +11,15 @@ from dataclasses import dataclass, field
 from typing import Any, Mapping, Optional, Sequence
 
 from ..config.replacement_refs import ReplacementRef
+from .platform_metrics import PlatformTotals
 from .projection import read_burndown
+from .readiness import account_states
 
 SCHEMA_VERSION = 1
 # The queries the report reads (all of them go into one Log Analytics batch).
 REPORT_QUERIES = ("cutover_progress", "error_classes", "top_callers", "decommission_readiness",
-                  "replacement_health", "burndown", "legacy_regression", "cutover_checklist", "ia_feature_usage")
+                  "replacement_health", "burndown", "legacy_regression", "cutover_checklist", "ia_feature_usage",
+                  "pipeline_health")
 TOP_CALLERS_PER_WORKLOAD = 3
 EXIT_ON_TRACK = 0
 EXIT_ATTENTION = 3
@@ -79,10 +82,13 @@ def _features(rows: Sequence[Mapping[str, Any]], workload: str, targets: set[str
 
 def build_report(cfg: Any, results: QueryResults, *, now: dt.datetime, source: Mapping[str, Any],
                  refs: Sequence[ReplacementRef],
-                 comparisons: Optional[Mapping[str, Mapping[str, Any]]] = None) -> dict[str, Any]:
+                 comparisons: Optional[Mapping[str, Mapping[str, Any]]] = None,
+                 platform: Optional[PlatformTotals] = None,
+                 platform_note: str = "the platform metrics store was not read") -> dict[str, Any]:
     """Assemble the report document for ``cfg`` from the query rows; ``refs``: the run's replacement refs
     (``Artefacts.refs``); ``comparisons`` maps a workload to its `cvmigrate compare` evidence
-    (``compare.evidence.Evidence.as_dict``)."""
+    (``compare.evidence.Evidence.as_dict``); ``platform``: the legacy accounts' TotalCalls from the platform
+    metrics store (None: not read, ``platform_note`` says why)."""
     if now.tzinfo is None:
         now = now.replace(tzinfo=dt.timezone.utc)
     today = now.astimezone(dt.timezone.utc).date()
@@ -96,6 +102,10 @@ def build_report(cfg: Any, results: QueryResults, *, now: dt.datetime, source: M
     # silence it hides could be any account's, so no workload is ready and the verdict is incomplete.
     unreadable = int(((source.get("load") or {}).get("skipped") or {}).get("unreadable", 0))
     checklist_ok = "cutover_checklist" not in results.problems
+    states = account_states(
+        readiness, results.get("pipeline_health"), silent_days=cfg.decommission_silent_days, platform=platform,
+        platform_note=platform_note, unreadable=bool(unreadable) or "archive" in results.problems,
+        pipeline_failed=bool({"pipeline_health", "decommission_readiness"} & (set(results.problems) | results.partial)))
     targets = {}
     for ref in refs:
         targets.setdefault(ref.workload, set()).add(ref.target)
@@ -115,7 +125,7 @@ def build_report(cfg: Any, results: QueryResults, *, now: dt.datetime, source: M
                 hints[r["ErrorClass"]] = r.get("Hint") or ""
         accounts = [
             {"account": r["Account"], "kind": r.get("Kind"), "lastLegacyCall": _iso(r["LastLegacyCall"]),
-             "daysSilent": None if r["DaysSilent"] is None else int(r["DaysSilent"]), "ready": bool(r["Ready"])}
+             "daysSilent": None if r["DaysSilent"] is None else int(r["DaysSilent"]), **states[r["Account"]]}
             for r in readiness if r["Workload"] == w.name
         ]
         last_calls = [a["lastLegacyCall"] for a in accounts if a["lastLegacyCall"]]
@@ -182,6 +192,15 @@ def build_report(cfg: Any, results: QueryResults, *, now: dt.datetime, source: M
         problems.append({"query": "burndown", "details": [], "message": (
             f"{projection['weeksUsed']} complete week(s) of legacy data: at least 2 are needed to project a zero date "
             "(the week holding the archive's first record and the current week are never complete)")})
+    broken = sorted(a for a, s in states.items() if s["state"] == "pipeline_broken")
+    if broken:
+        problems.append({"query": "pipeline_health", "details": [], "message": (
+            f"log pipeline broken for {', '.join(broken)}: metrics count calls the logs do not have "
+            "(workloads[].accounts[].evidence), so every figure read from the logs is low")})
+    if platform is not None and platform.errors:
+        problems.append({"query": "platform_metrics", "details": [], "message": (
+            f"platform metrics (TotalCalls) could not be read for {', '.join(sorted(platform.errors))}: their "
+            "readiness is unconfirmed")})
     if unreadable:
         problems.append({"query": "archive", "details": [], "message": (
             f"{unreadable} unreadable file(s) or folder(s) in the archive (source.load): their records are missing "
@@ -210,6 +229,9 @@ def build_report(cfg: Any, results: QueryResults, *, now: dt.datetime, source: M
         "replacementWeekly": [{"week": k, "replacementCalls": v} for k, v in sorted(replacement_weekly.items())],
         "source": {
             **dict(source),
+            "platformMetrics": platform.as_dict() if platform is not None else
+            {"status": "not_read", "metric": "TotalCalls", "from": None, "to": None, "errors": {},
+             "detail": platform_note},
             "partial": bool(incomplete) or bool(unreadable),
             "problems": problems,
         },

@@ -99,8 +99,7 @@ def to_terminal(report: dict[str, Any]) -> str:
             details.append(f"  caller {c['callerIPAddress']} -> {c['account']}: {c['calls']} call(s), "
                            f"last {(c['lastSeen'] or '-')[:16].replace('T', ' ')}")
         for a in w["accounts"]:
-            details.append(f"  {a['account']} ({a['kind']}): silent {a['daysSilent']} day(s), "
-                           f"{'ready to decommission' if a['ready'] else 'not ready'}")
+            details.append(f"  {a['account']} ({a['kind']}): {STATE_TEXT[a['state']]}; {a['evidence']['reason']}")
         if details:
             out += ["", f"{w['name']}:"] + details
     p = report["projection"]
@@ -115,6 +114,10 @@ def to_terminal(report: dict[str, Any]) -> str:
     return "\n".join(out) + "\n"
 
 
+STATE_TEXT = {"ready": "ready to decommission", "unconfirmed": "UNCONFIRMED (silent in the logs only)",
+              "active": "active", "pipeline_broken": "PIPELINE BROKEN"}
+
+
 def _source_lines(report: dict[str, Any]) -> list[str]:
     src = report["source"]
     lines = ["", f"Source: {src['kind']} {src['location']}"]
@@ -123,6 +126,8 @@ def _source_lines(report: dict[str, Any]) -> list[str]:
         skipped = ", ".join(f"{n} {r}" for r, n in load["skipped"].items() if n) or "none"
         lines.append(f"  loaded {sum(load['rowsLoaded'].values())} record(s) from {load['files']} file(s); "
                      f"skipped: {skipped}")
+    metrics = src["platformMetrics"]
+    lines.append(f"  platform metrics (TotalCalls, readiness): {metrics['status']}: {metrics['detail']}")
     for p in src["problems"]:
         lines.append(f"  PARTIAL: {p['query']}: {p['message']}")
     return lines
@@ -147,6 +152,10 @@ def to_markdown(report: dict[str, Any]) -> str:
     warnings = [(w["name"], text) for w in report["workloads"] for text in w["warnings"]]
     if warnings:
         out += ["", "Feature coverage:"] + [f"- **{name}** {text}" for name, text in warnings]
+    out += ["", "Decommission readiness (logs and platform metrics):", "", "| Workload | Account | State | Evidence |",
+            "|---|---|---|---|"]
+    out += [f"| {w['name']} | {a['account']} | {a['state']} | {a['evidence']['reason'].replace('|', '/')} |"
+            for w in report["workloads"] for a in w["accounts"]]
     hints = {cls: hint for w in report["workloads"] for cls, hint in w["errorHints"].items()}
     if hints:
         out += ["", "Error classes:"] + [f"- `{cls}`: {hint}" for cls, hint in sorted(hints.items())]
