@@ -12,6 +12,7 @@ traffic -> active; unreadable data or a failed metrics read -> never ready, neve
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import os
@@ -195,3 +196,22 @@ def test_a_broken_pipeline_in_a_generated_archive_is_pipeline_broken_offline(cap
     assert {a: s["state"] for a, s in acc.items() if a != account} == {
         a: "active" for a in acc if a != account}                 # every other account is called: active
     assert report["verdict"] == "incomplete" and code == 3
+
+
+def test_sample_broken_pipeline_inputs_are_checked_in_one_line(capsys, tmp_path):
+    for value, word in (("nosuch,2027-05-20T00:00:00Z", "legacy accounts"),
+                        ("cv-shelf-scanner-demo-pred,2027-05-20T00:30:00Z", "on the hour"),
+                        ("cv-shelf-scanner-demo-pred,yesterday", "ISO date/time")):
+        code = main(["sample", "--stack", str(DEMO), "--out", str(tmp_path / "s"), "--days", "2",
+                     "--broken-pipeline", value])
+        err = capsys.readouterr().err
+        assert code == 2 and err.count("\n") == 1 and word in err and "--broken-pipeline" in err, err
+    assert not (tmp_path / "s").exists()                     # nothing half-written
+
+
+def test_an_account_without_a_known_resource_id_is_unconfirmed_without_a_request(metrics):
+    cfg = dataclasses.replace(load_stack_file(str(DEMO)), subscription_id="")
+    totals = read_platform_totals(cfg, start=dt.datetime(2027, 5, 1), end=dt.datetime(2027, 6, 1),
+                                  credential_factory=ScopeCredential, transport=metrics["server"].transport())
+    assert set(totals.errors) == {a.name for a in cfg.legacy_accounts} and not metrics["store"].batches
+    assert "azure-native:subscriptionId" in totals.errors["cv-receipts-demo-ia"]

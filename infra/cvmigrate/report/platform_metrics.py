@@ -85,7 +85,11 @@ def read_platform_totals(cfg: Any, *, start: dt.datetime, end: dt.datetime, clou
     """TotalCalls of every legacy account of ``cfg`` between ``start`` and ``end`` (aware or naive UTC)."""
     cloud = cloud or clouds()[DEFAULT_CLOUD]
     result = PlatformTotals(_utc(start), _utc(end))
-    wanted = targets(cfg)
+    wanted = [t for t in targets(cfg) if t.resource_id.split("/")[2]]
+    for t in targets(cfg):
+        if not t.resource_id.split("/")[2]:    # created by the stack, and the stack names no subscription
+            result.errors[t.account] = ("its resource ID is unknown: the stack names no azure-native:subscriptionId "
+                                        "for the accounts it creates")
     if not wanted:
         return result
     credential = (credential_factory or cloud.credential)()
