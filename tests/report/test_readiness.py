@@ -28,7 +28,7 @@ from cvmigrate.cli import main
 from cvmigrate.report.platform_metrics import read_platform_totals
 from cvmigrate.report.synthetic_archive import MANIFEST, write_sample
 from cvmigrate.report.synthetic_metrics import BrokenPipeline, blob_path
-from cvmigrate.config import load_stack_file
+from cvmigrate.config import load_stack_file, replacement_refs
 
 from .archive_builder import account_id, aml_record, cs_record, write_blob
 from .conftest import NOW, SCHEMA
@@ -184,7 +184,7 @@ def test_a_broken_pipeline_in_a_generated_archive_is_pipeline_broken_offline(cap
     keeps counting its calls, the logs do not: pipeline_broken with the calls the manifest says the logs miss."""
     cfg = load_stack_file(str(DEMO))
     account = "cv-shelf-scanner-demo-pred"
-    write_sample(cfg, tmp_path / "a", days=40, seed=4, records=8000, end=dt.datetime(2027, 6, 1),
+    write_sample(cfg, tmp_path / "a", refs=replacement_refs(cfg), days=40, seed=4, records=8000, end=dt.datetime(2027, 6, 1),
                  broken=[BrokenPipeline(account, dt.datetime(2027, 5, 20))])
     (expected,) = yaml.safe_load((tmp_path / "a" / MANIFEST).read_text())["brokenPipelines"]
     code, report, _ = status(capsys, DEMO, tmp_path / "a")
