@@ -11,6 +11,7 @@ from kql_stacks import stack
 from test_kql_executed import diag, repeat
 
 from cvmigrate.artefacts import render_all
+from cvmigrate.config.replacement_refs import replacement_refs
 from cvmigrate.report import duck
 
 UTC = dt.timezone.utc
@@ -112,3 +113,29 @@ def test_no_legacy_calls_at_all_is_zero_already_and_no_data_is_no_projection():
     weeks, fits = run([])
     assert {r["Reason"] for r in weeks["alpha"]} == {"before-first-record"}
     assert (fits["alpha"]["ProjectedZeroDate"], fits["alpha"]["WeeksUsed"], fits["alpha"]["OnTrack"]) == (None, 0, False)
+
+
+def test_replacement_calls_per_week_over_the_whole_range_complete_weeks_only():
+    """RowType "replacement": all workloads' replacement calls per week of the same 26 weeks; the week holding the
+    first legacy OR replacement record is partial (here a replacement call on Wednesday 2026-11-18, before the
+    first legacy record), the current week never read."""
+    cfg = stack({"cvmigrate:workloads": [
+        {"name": "alpha", "cutover": {"state": "dual-run", "date": "2027-06-01"},
+         "legacy": {"imageAnalysis": {"mode": "create", "name": "alpha-vision"}},
+         "replacement": {"documentIntelligence": {"name": "di-alpha"}}}]})
+    di = next(r.name for r in replacement_refs(cfg)).upper()
+    rows = calls("ALPHA-VISION", FIRST, 20)
+    rows += calls(di, dt.datetime(2026, 11, 18, 9, tzinfo=UTC), 4)                      # partial week 2026-11-15
+    for k in range(15):                                                                  # 2026-11-22 .. 2027-02-28
+        rows += calls(di, dt.datetime(2026, 11, 23, 9, tzinfo=UTC) + dt.timedelta(days=7 * k), 10 + k)
+    rows += calls(di, dt.datetime(2027, 3, 8, 9, tzinfo=UTC), 500)                       # current week
+    con = duck.connect()
+    duck.insert_rows(con, "AzureDiagnostics", rows)
+    result = [r for r in duck.run_query(con, render_all(cfg)["burndown"].text, NOW) if r["RowType"] == "replacement"]
+    assert len(result) == 26 and {r["Workload"] for r in result} == {"(all)"}
+    reasons = [r["Reason"] for r in result]
+    # 2026-09-06 .. 2026-11-08 (10 weeks) before the first record, 2026-11-15 partial, then 15 complete weeks
+    assert reasons == ["before-first-record"] * 10 + ["partial-first-week"] + ["complete"] * 15
+    assert result[10]["ReplacementCalls"] == 4
+    assert [r["ReplacementCalls"] for r in result[11:]] == [10 + k for k in range(15)]
+    assert result[-1]["Week"] == dt.datetime(2027, 2, 28, tzinfo=UTC)                   # the last complete week

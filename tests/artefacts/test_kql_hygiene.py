@@ -145,7 +145,7 @@ def test_error_class_override_replaces_hints_and_inserts_new_classes_before_catc
     names = [c["class"] for c in classes]
     assert names.index("gone_410") < names.index("server_5xx") < names.index("other_4xx")
     text = render_all(MIXED, refs=[], error_classes_path=override)["error_classes"].text
-    assert '"key_mismatch_401", "Rotate to the key in vault kv-vision."' in text
+    assert '"key_mismatch_401", "", "Rotate to the key in vault kv-vision."' in text     # Sku "": the class's hint
     assert 'Status in (410), "gone_410"' in text and '\\"v2\\"' in text
 
 

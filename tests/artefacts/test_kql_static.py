@@ -54,4 +54,5 @@ def test_every_query_declares_columns_source_and_portability(rendered):
         assert q.description and q.columns and q.source in ("logs", "arg"), name
     assert rendered["mixed"]["inventory"].source == "arg"
     assert rendered["mixed"]["error_classes"].columns == (
-        "Workload", "Account", "ErrorClass", "Calls", "ErrorRate", "FirstSeen", "LastSeen", "Hint")
+        "Workload", "Account", "ErrorClass", "Calls", "ErrorRate", "FirstSeen", "LastSeen", "Sku", "Region",
+        "ResourceId", "Samples", "Hint")

@@ -102,12 +102,15 @@ def test_markdown_and_table_carry_the_verdict(capsys, stack, mixed_archive):
     assert main(["status", "--stack", str(stack), "--source", str(mixed_archive), "--now", NOW,
                  "--format", "markdown", "--no-progress"]) == 3
     md = capsys.readouterr().out
-    assert "**INCOMPLETE" in md and "| alpha | cut-over | 12 |" in md and "`key_mismatch_401`" in md
+    assert "**INCOMPLETE" in md and "| alpha | cut-over | 12 |" in md
+    assert "- **alpha** key_mismatch_401 on alpha-pred (unknown SKU, westeurope): 3 call(s) in 7 days" in md
     assert main(["status", "--stack", str(stack), "--source", str(mixed_archive), "--now", NOW,
                  "--no-progress"]) == 3
     table = capsys.readouterr().out
     assert "skipped: 2 corrupt, 1 invalid_time, 2 unknown_category, 2 other_resource_type, 1 other_table" in table
-    assert "key_mismatch_401: 3 call(s) in 7 days." in table
+    # reference-mode accounts: the SKU is unknown; the archive's records carry no resultDescription
+    assert ("  key_mismatch_401 on alpha-pred (unknown SKU, westeurope): 3 call(s) in 7 days; e.g. no "
+            "ResultDescription logged; resource /subscriptions/") in table
 
 
 def test_chart_is_written(capsys, stack, mixed_archive, tmp_path):

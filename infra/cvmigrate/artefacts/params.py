@@ -9,7 +9,9 @@ The parameters are a plain dict (the Jinja context). Keys:
 - ``retirement_date``: ISO date text; ``silent_days``; ``decommission_lookback_days``
 - ``thresholds``: camelCase keys of queries/thresholds.yaml, with the stack's overrides
 - ``windows``: lookbacks of the queries (queries/thresholds.yaml ``windows``)
-- ``error_classes``: ``[{class, statuses, range, hint}]`` in match order (queries/error_classes.yaml + override)
+- ``error_classes``: ``[{class, statuses, range, hint, sku_hints}]`` in match order (queries/error_classes.yaml +
+  override); ``error_hints``: ``[{class, sku, hint}]`` (sku "" = the class's own hint); ``legacy_skus``:
+  ``[{account, sku}]`` for the legacy accounts whose SKU the stack declares
 - ``checklist_steps``: ``[{workload, order, step, state, evidence}]``: cvmigrate.checklist's steps (evidence files
   read relative to ``evidence_base``, default the working folder: the project folder under Pulumi)
 - ``ia_features``: ``[{alias, feature, destination, covered_by}]``: queries/ia_operations.yaml (logged OperationName -> feature)
@@ -42,10 +44,17 @@ def build_params(cfg: StackConfig, *, refs: Sequence[ReplacementRef],
     if thresholds is None:
         thresholds = cfg.alerts.thresholds
     windows = query_windows()
+    classes = list(error_classes) if error_classes is not None else load_error_classes()
     return {
         "legacy_accounts": [
             {"account": a.name.lower(), "workload": w.name, "kind": a.label}
             for w in cfg.workloads for a in w.legacy_accounts
+        ],
+        # The pricing tier of the legacy accounts whose SKU the stack declares (import and create mode; a
+        # reference-mode account is read, not declared: its SKU is unknown here).
+        "legacy_skus": [
+            {"account": a.name.lower(), "sku": a.sku}
+            for w in cfg.workloads for a in w.legacy_accounts if a.mode in ("import", "create")
         ],
         **_replacement_params(refs),
         "workloads": [
@@ -58,7 +67,10 @@ def build_params(cfg: StackConfig, *, refs: Sequence[ReplacementRef],
         "decommission_lookback_days": max(int(windows["decommissionMinDays"]), 2 * cfg.decommission_silent_days),
         "thresholds": thresholds_dict(thresholds),
         "windows": windows,
-        "error_classes": list(error_classes) if error_classes is not None else load_error_classes(),
+        "error_classes": classes,
+        # error_classes.kql's hint table: each class's own hint (Sku "") and its per-SKU hints.
+        "error_hints": [{"class": c["class"], "sku": h["sku"], "hint": h["hint"]}
+                        for c in classes for h in [{"sku": "", "hint": c["hint"]}, *c.get("sku_hints", [])]],
         "ia_features": list(ia_operation_rows()),
         "checklist_steps": [s.as_row() for s in static_steps(cfg, evidence_base or Path.cwd(), refs)],
     }
@@ -89,6 +101,7 @@ def _replacement_params(refs: Iterable[ReplacementRef]) -> dict[str, Any]:
 
 # -- error classes -------------------------------------------------------------------------------
 _CLASS_NAME = r"[a-z][a-z0-9_]{0,63}"
+_SKU_NAME = r"[A-Z][A-Z0-9]{0,9}"          # a pricing tier as Azure names it: F0, S0, S1
 
 
 def load_error_classes(override: Optional[Path] = None) -> list[dict[str, Any]]:
@@ -135,10 +148,17 @@ def _read_classes(path: Path) -> list[dict[str, Any]]:
         if not isinstance(item, dict):
             problems.append(f"{where} must be a mapping with class, hint and statuses or range.")
             continue
-        unknown = set(item) - {"class", "hint", "statuses", "range"}
+        unknown = set(item) - {"class", "hint", "statuses", "range", "skuHints"}
         if unknown:
             problems.append(f"{where} has unknown key(s) {', '.join(sorted(map(str, unknown)))}; "
-                            "use class, hint, statuses, range.")
+                            "use class, hint, statuses, range, skuHints.")
+        sku_hints = item.get("skuHints") or {}
+        if not (isinstance(sku_hints, dict) and all(
+                isinstance(k, str) and re.fullmatch(_SKU_NAME, k) and isinstance(v, str) and v.strip()
+                for k, v in sku_hints.items())):
+            problems.append(f"{where}.skuHints must map a pricing tier to a sentence, e.g. {{F0: The free quota "
+                            "is spent..., S0: ...}.")
+            sku_hints = {}
         name, hint = item.get("class"), item.get("hint")
         statuses, span = item.get("statuses"), item.get("range")
         if not isinstance(name, str) or not re.fullmatch(_CLASS_NAME, name):
@@ -154,7 +174,8 @@ def _read_classes(path: Path) -> list[dict[str, Any]]:
                                      and 400 <= span[0] <= span[1]):
             problems.append(f"{where}.range must be [low, high] HTTP statuses, 400 <= low <= high, e.g. [500, 599].")
         out.append({"class": name, "hint": (hint or "").strip(), "statuses": list(statuses or []),
-                    "range": list(span or [])})
+                    "range": list(span or []),
+                    "sku_hints": [{"sku": k, "hint": v.strip()} for k, v in sorted(sku_hints.items())]})
     if problems:
         raise ErrorClassesError("\n".join(problems))
     return out

@@ -5,6 +5,7 @@ Exit codes: 0 on track; 3 regression, off track or incomplete data; 2 bad input.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
 import sys
 from pathlib import Path
@@ -13,6 +14,7 @@ from ..artefacts import render
 from ..compare.evidence import evidence_by_workload
 from ..clouds import resolve_cloud
 from ..config import load_stack_file, stack_file_path
+from ..config.alerts import THRESHOLD_RULES
 from ..errors import UserError
 from ..report.archive import open_archive
 from ..report.archive_listing import lookback_days
@@ -51,6 +53,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                    "TotalCalls from Azure Monitor's platform metrics store (Azure sign-in, Monitoring Reader), the second "
                    "readiness signal; without it an archive's silent accounts are 'unconfirmed', never ready "
                    "(--workspace always reads it)")
+    p.add_argument("--fit-weeks", metavar="N", help="fit the burn-down line through the last N complete weeks "
+                                                    "(2-26; overrides cvmigrate:alerts.thresholds.burndownFitWeeks, "
+                                                    "default 8)")
     p.add_argument("--format", choices=("table", "json", "markdown"), default="table")
     p.add_argument("--chart", metavar="FILE.png", help="also write the weekly legacy vs replacement chart")
     p.add_argument("--no-progress", action="store_true", help="no progress bar while loading an archive")
@@ -58,7 +63,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    cfg = load_stack_file(args.stack)
+    cfg = with_fit_weeks(load_stack_file(args.stack), args.fit_weeks)
     now = parse_time(args.now, "--now")
     artefacts = render(cfg, evidence_base=stack_file_path(args.stack).parent)
     queries = artefacts.queries
@@ -83,6 +88,21 @@ def run(args: argparse.Namespace) -> int:
             raise UserError(f"--chart {args.chart}: cannot write ({exc.strerror})") from None
         print(f"chart written to {args.chart}", file=sys.stderr)
     return report["exitCode"]
+
+
+def with_fit_weeks(cfg, value):
+    """The stack with --fit-weeks N in place of cvmigrate:alerts.thresholds.burndownFitWeeks (the command line
+    wins); the range is that threshold's (config.alerts.THRESHOLD_RULES)."""
+    if value is None:
+        return cfg
+    _, low, high = THRESHOLD_RULES["burndownFitWeeks"]
+    text = value.strip()
+    weeks = int(text) if text.isascii() and text.isdigit() else None
+    if weeks is None or not low <= weeks <= high:
+        raise UserError(f"--fit-weeks {value}: must be a whole number of complete weeks from {int(low)} to "
+                        f"{int(high)} (it overrides cvmigrate:alerts.thresholds.burndownFitWeeks)")
+    thresholds = dataclasses.replace(cfg.alerts.thresholds, burndown_fit_weeks=weeks)
+    return dataclasses.replace(cfg, alerts=dataclasses.replace(cfg.alerts, thresholds=thresholds))
 
 
 def _from_archive(args, cfg, params, queries, now):

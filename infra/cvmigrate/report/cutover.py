@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any, Mapping, Optional, Sequence
 
 from ..config.replacement_refs import ReplacementRef
+from .error_details import error_details
 from .platform_metrics import PlatformTotals
 from .projection import read_burndown
 from .readiness import account_states
@@ -149,6 +150,7 @@ def build_report(cfg: Any, results: QueryResults, *, now: dt.datetime, source: M
             "legacyShare": (legacy / (legacy + replacement)) if legacy + replacement else None,
             "errors": dict(sorted(errors.items(), key=lambda kv: (-kv[1], kv[0]))),
             "errorHints": hints,
+            "errorClasses": error_details(results.get("error_classes"), w.name),
             "topCallers": callers,
             "lastLegacyCall": max(last_calls) if last_calls else None,
             "ready": bool(accounts) and all(a["ready"] for a in accounts) and not unreadable,
@@ -179,11 +181,6 @@ def build_report(cfg: Any, results: QueryResults, *, now: dt.datetime, source: M
     days_to_retirement = (cfg.retirement_date - today).days
     projection = burndown["overall"] or {"projectedZeroDate": None, "earliest": None, "latest": None, "onTrack": None,
                                          "onTrackForCutover": None, "weeksUsed": 0, "slopePerWeek": None, "atRisk": []}
-    replacement_weekly: dict[str, int] = {}
-    for r in progress:
-        day = _day(r["Day"])
-        week = day - dt.timedelta(days=(day.weekday() + 1) % 7)   # Kusto's startofweek: Sunday
-        replacement_weekly[week.isoformat()] = replacement_weekly.get(week.isoformat(), 0) + int(r["ReplacementCalls"] or 0)
 
     incomplete = sorted(set(results.problems) | results.partial)
     problems = [{"query": q, "message": results.problems.get(q, "partial results: rows may be missing"),
@@ -226,7 +223,7 @@ def build_report(cfg: Any, results: QueryResults, *, now: dt.datetime, source: M
         "projection": projection,
         "workloads": workloads,
         "weekly": weekly,
-        "replacementWeekly": [{"week": k, "replacementCalls": v} for k, v in sorted(replacement_weekly.items())],
+        "replacementWeekly": burndown["replacementWeekly"],      # complete weeks of the burn-down range
         "source": {
             **dict(source),
             "platformMetrics": platform.as_dict() if platform is not None else

@@ -4,6 +4,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from .error_details import detail_line
+
 VERDICT_TEXT = {
     "on_track": "ON TRACK: legacy traffic is projected to reach zero before the retirement date.",
     "off_track": "OFF TRACK: at the current pace legacy traffic (overall, or of a workload at risk) does not reach zero "
@@ -93,8 +95,7 @@ def to_terminal(report: dict[str, Any]) -> str:
             details.append(f"  regression: {r['recentCalls']} legacy calls in the hour from {r['hourStart'][:16]} against "
                            f"{r['baselineCalls']:.0f} in the same hour of the week (median of {r['weeksUsed']} weeks; "
                            f"threshold {r['threshold']:.1f})")
-        for cls, calls in w["errors"].items():
-            details.append(f"  {cls}: {calls} call(s) in 7 days. {w['errorHints'].get(cls, '')}".rstrip())
+        details += [f"  {detail_line(d)}" for d in w["errorClasses"]]
         for c in w["topCallers"]:
             details.append(f"  caller {c['callerIPAddress']} -> {c['account']}: {c['calls']} call(s), "
                            f"last {(c['lastSeen'] or '-')[:16].replace('T', ' ')}")
@@ -156,9 +157,10 @@ def to_markdown(report: dict[str, Any]) -> str:
             "|---|---|---|---|"]
     out += [f"| {w['name']} | {a['account']} | {a['state']} | {a['evidence']['reason'].replace('|', '/')} |"
             for w in report["workloads"] for a in w["accounts"]]
-    hints = {cls: hint for w in report["workloads"] for cls, hint in w["errorHints"].items()}
-    if hints:
-        out += ["", "Error classes:"] + [f"- `{cls}`: {hint}" for cls, hint in sorted(hints.items())]
+    details = [(w["name"], d) for w in report["workloads"] for d in w["errorClasses"]]
+    if details:
+        out += ["", "Error classes (for the support ticket):"] + [f"- **{name}** {detail_line(d)}"
+                                                                  for name, d in details]
     out += [line.replace("  PARTIAL", "- PARTIAL") for line in _source_lines(report)]
     return "\n".join(out) + "\n"
 

@@ -1,8 +1,9 @@
 """The burn-down part of the report, read from the rows of queries/burndown.kql (no arithmetic of its own: the
 query fits the lines, so the report, the workbook and the chart agree).
 
-Rows: ``RowType`` "week" (per workload and "(all)": Week, LegacyCalls, Reason) and "fit" (per workload and
-"(all)": ProjectedZeroDate, Earliest, Latest, WeeksUsed, SlopePerWeek, OnTrack, OnTrackForCutover).
+Rows: ``RowType`` "week" (per workload and "(all)": Week, LegacyCalls, Reason), "fit" (per workload and
+"(all)": ProjectedZeroDate, Earliest, Latest, WeeksUsed, SlopePerWeek, OnTrack, OnTrackForCutover) and
+"replacement" ("(all)": Week, ReplacementCalls, Reason; only ``complete`` weeks are reported).
 """
 from __future__ import annotations
 
@@ -43,8 +44,16 @@ def _weeks(rows: Sequence[Mapping[str, Any]], workload: str) -> list[dict[str, A
             for r in rows if r.get("RowType") == "week" and r.get("Workload") == workload]
 
 
+def _replacement_weeks(rows: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Replacement calls of every complete week of the burn-down range (the partial first week and the current
+    week left out, as for the legacy series)."""
+    return [{"week": _date(r["Week"]), "replacementCalls": int(r["ReplacementCalls"] or 0)}
+            for r in rows if r.get("RowType") == "replacement" and r.get("Reason") == "complete"]
+
+
 def read_burndown(rows: Sequence[Mapping[str, Any]], workloads: Sequence[str]) -> dict[str, Any]:
-    """``{"overall": projection | None, "weekly": [...], "byWorkload": {name: {"projection", "weekly"}}}``.
+    """``{"overall": projection | None, "weekly": [...], "replacementWeekly": [...],
+    "byWorkload": {name: {"projection", "weekly"}}}``.
     The overall projection gains ``atRisk``: the workloads whose own line does not reach zero before the
     retirement date."""
     fits = {r.get("Workload"): r for r in rows if r.get("RowType") == "fit"}
@@ -53,4 +62,5 @@ def read_burndown(rows: Sequence[Mapping[str, Any]], workloads: Sequence[str]) -
     if overall is not None:
         overall["atRisk"] = [name for name, w in by_workload.items()
                              if w["projection"] is None or not w["projection"]["onTrack"]]
-    return {"overall": overall, "weekly": _weeks(rows, OVERALL), "byWorkload": by_workload}
+    return {"overall": overall, "weekly": _weeks(rows, OVERALL), "replacementWeekly": _replacement_weeks(rows),
+            "byWorkload": by_workload}
