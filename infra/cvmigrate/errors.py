@@ -88,3 +88,7 @@ class ReconciliationError(ExportError):
 
 class CompareError(UserError):
     """The comparison cannot run (bad dataset, bad option, rejected key, unknown model)."""
+
+
+class BacktestError(UserError):
+    """A backtest cannot run as asked (a window without data, an unreadable sample manifest)."""

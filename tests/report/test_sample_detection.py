@@ -9,9 +9,9 @@ from pathlib import Path
 import yaml
 
 from cvmigrate.artefacts import render_all
+from cvmigrate.backtest.replay import Replayer, evaluation_times
 from cvmigrate.config import load_stack_file, replacement_refs
 from cvmigrate.report.archive import open_archive
-from cvmigrate.report.duck import run_query
 from cvmigrate.report.synthetic_archive import MANIFEST, Plant, write_sample
 
 DEMO = Path(__file__).resolve().parents[2] / "examples" / "Pulumi.demo.yaml"
@@ -33,8 +33,11 @@ def test_a_week_of_seasonal_traffic_pages_only_the_planted_regression(tmp_path):
     con, _ = open_archive(tmp_path / "a", progress=False)
     query = render_all(cfg)["legacy_regression"].text
     flagged = []
-    for h in range(1, 7 * 24 + 1):                              # every closed hour of the last 7 days
-        now = END - dt.timedelta(days=7) + dt.timedelta(hours=h)
-        flagged += [(r["HourStart"], r["Workload"]) for r in run_query(con, query, now) if r["Regressed"]]
+    replayer = Replayer(con)                                    # the backtest's replay (batched, now() frozen)
+    hours = evaluation_times(END.replace(tzinfo=None) - dt.timedelta(days=7), END.replace(tzinfo=None),
+                             dt.timedelta(hours=1))             # every closed hour of the last 7 days
+    results = replayer.evaluate(replayer.compile("legacy_regression", query, dt.timedelta(weeks=7)), hours)
+    for now in hours:
+        flagged += [(r["HourStart"], r["Workload"]) for r in results[now] if r["Regressed"]]
     start = PLANT.start.replace(tzinfo=UTC)
     assert flagged == [(start, "shelf-scanner"), (start + dt.timedelta(hours=1), "shelf-scanner")]

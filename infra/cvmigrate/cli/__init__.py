@@ -18,12 +18,12 @@ from typing import Sequence
 from .. import __version__
 from ..config import ConfigError, StackFileError
 from ..errors import UserError
-from . import analyzers, compare, export, inventory, render, sample, scan, status, validate
+from . import analyzers, backtest, compare, export, inventory, render, sample, scan, status, validate
 from ..redaction import install_logging_redaction, redact, register_environment
 from .failures import clip, emit, redacted_stderr, report
 
 # Subcommand modules, in the order `--help` lists them.
-COMMANDS = (validate, export, inventory, compare, render, status, sample, scan, analyzers)
+COMMANDS = (validate, export, inventory, compare, render, status, backtest, sample, scan, analyzers)
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
@@ -42,6 +42,7 @@ FLAGS = {
     "model": "--model", "platform": "--platform", "flavor": "--flavor", "iteration": "--iteration",
     "model_timeout": "--model-timeout", "cloud": "--cloud", "stack": "--stack", "key_vault": "--key-vault",
     "platform_metrics": "--platform-metrics",
+    "from": "--from", "to": "--to",
 }
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
+import tempfile
 from pathlib import Path
 from typing import Optional
 
@@ -50,3 +51,27 @@ def legacy_key(args: argparse.Namespace, role: str, env_var: str, *, fallback: s
         raise UserError(f"environment variable {env_var} is not set; export the {role} key into it{alternatives} or "
                         "read it from Key Vault with --stack <env> --workload <name>")
     return value
+
+
+def check_output_file(path: Path | str, flag: str) -> None:
+    """An output file argument must name a file in an existing folder: checked before the work starts."""
+    out = Path(path)
+    if out.is_dir():
+        raise UserError(f"{flag} {out} is a folder. Fix: give a file path, e.g. {out / 'report.txt'}")
+    if not out.parent.is_dir():
+        raise UserError(f"{flag} {out}: its folder {out.parent} does not exist. Fix: create it or choose another path")
+
+
+def write_file(path: Path | str, text: str, flag: str) -> None:
+    """Write ``text`` to ``path`` whole: a temporary file beside it, renamed when complete (never half-written)."""
+    out = Path(path)
+    tmp = None
+    try:
+        fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.")
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, out)
+    except OSError as exc:
+        if tmp is not None and os.path.exists(tmp):
+            os.unlink(tmp)
+        raise UserError(f"{flag} {out}: cannot write ({exc.strerror}). Fix: choose a writable file") from None
