@@ -6,7 +6,7 @@
                      violations per dimension combination, episodes (fired, cleared).
 - :mod:`.scoring`    the sample manifest's planted regressions: paged or missed, delay, false pages.
 - :mod:`.plan`       :func:`run_backtest`, the report.
-- :mod:`.presentation` the report as a table, markdown or JSON.
+- :mod:`.report_text`  the report as a table, markdown or JSON.
 """
 from .plan import run_backtest
 

@@ -54,6 +54,7 @@ class Replayer:
 
     def __init__(self, con: Any):
         self.con = con
+        con.execute("SET enable_progress_bar = false")      # batches run for seconds: no bar on the terminal
         self._schema = connection_schema(con)
         for table in REPLAYED_TABLES:
             con.execute(f'CREATE OR REPLACE TEMP TABLE "cvm_bt_all_{table}" AS '

@@ -11,7 +11,7 @@ import sys
 from ..artefacts import render
 from ..backtest import run_backtest
 from ..backtest.plan import check_window
-from ..backtest.presentation import RENDERERS
+from ..backtest.report_text import RENDERERS
 from ..clouds import resolve_cloud
 from ..config import load_stack_file, stack_file_path
 from ..errors import UserError
