@@ -61,6 +61,7 @@ demo: install
 # Benchmarks: speed and memory as ratios against a floor measured in the same run.
 bench: install
 	$(PY) benchmarks/bench_status.py
+	$(PY) benchmarks/bench_backtest.py
 
 clean:
 	rm -rf $(VENV) node_modules out dist build

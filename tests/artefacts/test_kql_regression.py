@@ -92,13 +92,13 @@ def test_one_call_less_is_normal_and_a_401_or_429_storm_is_not_traffic():
 
 def test_a_declining_workload_is_judged_against_its_current_level():
     # Levels halve every week towards now: L_j = 100 x 2^j; counts at the hour N_k = 5 x 2^k (10, 20, 40, 80, 160).
-    # Scaled: N_k x L_0 / L_k = 5 x 2^k x 100 / (100 x 2^k) = 5 every week: baseline 5, threshold 7.5 + 3 sqrt(5)
-    # = 14.2; 20 calls now regress. The unscaled median (40) would have hidden it.
+    # Scaled: N_k x L_0 / L_k = 5 x 2^k x 100 / (100 x 2^k) = 5 every week: baseline 5, threshold
+    # max(7.5 + 3 sqrt(5), 5 + 20) = 25; 30 calls now regress. The unscaled median (40) would have hidden it.
     rows = levelled("CV-ALPHA-PRED", tuple(5 * 2 ** k for k in range(1, 6)), levels=tuple(100 * 2 ** j for j in range(6)))
-    rows += calls("CV-ALPHA-PRED", HOUR, 20)
+    rows += calls("CV-ALPHA-PRED", HOUR, 30)
     alpha = run(rows)["alpha"]
     assert (alpha["BaselineCalls"], alpha["WeeksUsed"]) == (pytest.approx(5.0), 5)
-    assert alpha["Threshold"] == pytest.approx(7.5 + 3 * math.sqrt(5))
+    assert alpha["Threshold"] == pytest.approx(25.0)
     assert (alpha["Regressed"], alpha["Reason"]) == (True, "above-baseline")
 
 
@@ -118,10 +118,22 @@ def test_silent_weeks_count_as_zero_and_volume_below_the_minimum_never_regresses
     # The stack's history starts with a planned workload's call at the oldest level window's start.
     rows = calls("GAMMA-VISION", HOUR - 6 * WEEK + dt.timedelta(minutes=10), 1)
     rows += calls("beta-vision", HOUR, 19)                       # baseline 0, 19 < regressionMinCalls
-    rows += calls("CV-ALPHA-PRED", HOUR, 20)                     # baseline 0, 20 >= 20 and > 0: back from silence
+    rows += calls("CV-ALPHA-PRED", HOUR, 21)                     # baseline 0, 21 > 0 + 20: back from silence
     got = run(rows)
     assert (got["beta"]["WeeksUsed"], got["beta"]["BaselineCalls"], got["beta"]["Reason"]) == (5, 0.0, "low-volume")
-    assert (got["alpha"]["Threshold"], got["alpha"]["Regressed"]) == (0.0, True)
+    assert (got["alpha"]["Threshold"], got["alpha"]["Regressed"]) == (20.0, True)
+
+
+@pytest.mark.parametrize("now,regressed", [(30, False), (31, True)])
+def test_a_regression_adds_at_least_the_minimum_calls_to_a_small_noisy_baseline(now, regressed):
+    # What the year backtest (benchmarks/bench_backtest.py) caught: a quiet office hour at 6-23 calls a week
+    # (Poisson noise around ~13) has a median of 10; 10 x 1.5 + 3 sqrt(10) = 24.5 would page on an ordinary 25.
+    # The threshold is max(24.5, 10 + regressionMinCalls) = 30.
+    rows = levelled("CV-ALPHA-PRED", (9, 15, 6, 10, 23))
+    rows += calls("CV-ALPHA-PRED", HOUR, now)
+    alpha = run(rows)["alpha"]
+    assert (alpha["BaselineCalls"], alpha["Threshold"]) == (10.0, pytest.approx(30.0))
+    assert alpha["Regressed"] is regressed
 
 
 def test_no_data_at_all_is_insufficient_history():

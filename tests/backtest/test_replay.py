@@ -9,16 +9,16 @@ import pytest
 
 from cvmigrate.backtest import replay
 from cvmigrate.backtest.episodes import replayed_rules
-from cvmigrate.backtest.replay import REPLAYED_TABLES, Replayer, evaluation_times
+from cvmigrate.backtest.replay import Replayer, evaluation_times
 from cvmigrate.report.archive import open_archive
 from cvmigrate.report.duck import run_query
 
 from .conftest import END
 
 
-def _one_by_one(con, rule, when):
-    """The reference: the report tables refilled with the visible rows, then one plain run at ``when``."""
-    for table in REPLAYED_TABLES:
+def _one_by_one(con, replayer, rule, when):
+    """The reference: the report tables the query reads refilled with the visible rows, then one plain run."""
+    for table in replayer.staged:
         con.execute(f'DELETE FROM "{table}"')
         con.execute(f'INSERT INTO "{table}" SELECT * FROM "cvm_bt_all_{table}" WHERE "TimeGenerated" <= $t '
                     f'AND "TimeGenerated" >= $lo', {"t": when, "lo": when - rule.reach})
@@ -45,7 +45,7 @@ def test_batched_replay_equals_one_run_per_evaluation(name, staged, demo_artefac
     batched = replayer.evaluate(replayer.compile(rule.query, rule.text, rule.reach), times)
     assert set(batched) == set(times)
     for when in times:
-        assert batched[when] == _one_by_one(con, rule, when), when
+        assert batched[when] == _one_by_one(con, replayer, rule, when), when
     if name == "legacy-regression":      # not vacuous: the planted hours regress, the others do not
         flagged = sorted(t for t, rows in batched.items() if any(r["Regressed"] for r in rows))
         assert flagged == [dt.datetime(2027, 5, 27, 11), dt.datetime(2027, 5, 27, 12)]

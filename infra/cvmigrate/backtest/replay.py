@@ -29,10 +29,12 @@ from typing import Any, Iterator, Sequence
 import duckdb_kql
 from duckdb_kql.engine import schema as connection_schema
 
+from ..report.archive_store import TABLES as ARCHIVE_TABLES
 from ..report.duck import DUCK_TYPES, from_duck, table_schemas
 
-# The tables a rendered query reads (queries/tables.yaml) that the archive fills.
-REPLAYED_TABLES = ("AzureDiagnostics", "AmlOnlineEndpointTrafficLog")
+# The tables the archive fills (AzureDiagnostics, AmlOnlineEndpointTrafficLog, AzureMetrics): a query reading one
+# of them reads its staged rows; each is staged the first time a query names it.
+REPLAYED_TABLES = tuple(ARCHIVE_TABLES)
 # Evaluations per batch (a week of hourly ones): each batch reads its window of the staged rows once.
 BATCH_EVALUATIONS = 168
 _SENTINEL = dt.datetime(1901, 2, 3, 4, 5, 6)
@@ -56,23 +58,32 @@ class Replayer:
         self.con = con
         con.execute("SET enable_progress_bar = false")      # batches run for seconds: no bar on the terminal
         self._schema = connection_schema(con)
-        for table in REPLAYED_TABLES:
-            con.execute(f'CREATE OR REPLACE TEMP TABLE "cvm_bt_all_{table}" AS '
-                        f'SELECT * FROM "{table}" ORDER BY "TimeGenerated"')
-            con.execute(f'CREATE OR REPLACE TEMP TABLE "cvm_bt_win_{table}" AS '
-                        f'SELECT * FROM "cvm_bt_all_{table}" LIMIT 0')
-        self._window: tuple[dt.datetime, dt.datetime] | None = None
+        self._staged: set[str] = set()
+        self._windows: dict[str, tuple[dt.datetime, dt.datetime]] = {}
 
-    def span(self) -> tuple[dt.datetime | None, dt.datetime | None]:
-        """Earliest and latest TimeGenerated staged (naive UTC), or (None, None) without rows."""
-        parts = " UNION ALL ".join(f'SELECT "TimeGenerated" AS t FROM "cvm_bt_all_{t}"' for t in REPLAYED_TABLES)
+    @property
+    def staged(self) -> frozenset[str]:
+        """The archive tables staged so far (those the compiled queries read)."""
+        return frozenset(self._staged)
+
+    def _stage(self, table: str) -> None:
+        if table not in self._staged:
+            self.con.execute(f'CREATE OR REPLACE TEMP TABLE "cvm_bt_all_{table}" AS '
+                             f'SELECT * FROM "{table}" ORDER BY "TimeGenerated"')
+            self.con.execute(f'CREATE OR REPLACE TEMP TABLE "cvm_bt_win_{table}" AS '
+                             f'SELECT * FROM "cvm_bt_all_{table}" LIMIT 0')
+            self._staged.add(table)
+
+    def span(self, tables: Sequence[str] = REPLAYED_TABLES) -> tuple[dt.datetime | None, dt.datetime | None]:
+        """Earliest and latest TimeGenerated of ``tables`` (naive UTC), or (None, None) without rows."""
+        parts = " UNION ALL ".join(f'SELECT "TimeGenerated" AS t FROM "{t}"' for t in tables)
         return tuple(self.con.execute(f"SELECT min(t), max(t) FROM ({parts})").fetchall()[0])  # type: ignore
 
-    def rows_between(self, start: dt.datetime, end: dt.datetime) -> int:
-        """Staged rows with start <= TimeGenerated < end (naive UTC)."""
-        return sum(self.con.execute(f'SELECT count(*) FROM "cvm_bt_all_{t}" WHERE "TimeGenerated" >= $a '
+    def rows_between(self, start: dt.datetime, end: dt.datetime, tables: Sequence[str] = REPLAYED_TABLES) -> int:
+        """Rows of ``tables`` with start <= TimeGenerated < end (naive UTC)."""
+        return sum(self.con.execute(f'SELECT count(*) FROM "{t}" WHERE "TimeGenerated" >= $a '
                                     f'AND "TimeGenerated" < $b', {"a": start, "b": end}).fetchall()[0][0]
-                   for t in REPLAYED_TABLES)
+                   for t in tables)
 
     def compile(self, name: str, text: str, reach: dt.timedelta) -> CompiledQuery:
         translated = duckdb_kql.to_sql(text, schema=self._schema, query_now=_SENTINEL)
@@ -85,9 +96,13 @@ class Replayer:
     def evaluate(self, query: CompiledQuery, times: Sequence[dt.datetime]) -> dict[dt.datetime, list[dict]]:
         """The query's rows at each evaluation time (naive UTC, ascending), batch by batch."""
         out: dict[dt.datetime, list[dict]] = {t: [] for t in times}
-        sql = _lateral(query)
+        tables = [t for t in REPLAYED_TABLES if f'"{t}"' in query.sql]
+        for table in tables:
+            self._stage(table)
+        sql = _lateral(query, tables)
         for batch in _batches(times, BATCH_EVALUATIONS):
-            self._fill(batch[0] - query.reach, batch[-1])
+            for table in tables:
+                self._fill(table, batch[0] - query.reach, batch[-1])
             self.con.execute(f"CREATE OR REPLACE TEMP TABLE {_EVAL} AS SELECT unnest($t)::TIMESTAMP AS t",
                              {"t": list(batch)})
             relation = self.con.execute(sql, {**query.parameters, "cvm_bt_reach": query.reach})
@@ -96,23 +111,23 @@ class Replayer:
                 out[row[0]].append({k: from_duck(v) for k, v in zip(names, row[1:])})
         return out
 
-    def _fill(self, start: dt.datetime, end: dt.datetime) -> None:
-        if self._window is not None and self._window[0] <= start and end <= self._window[1]:
+    def _fill(self, table: str, start: dt.datetime, end: dt.datetime) -> None:
+        held = self._windows.get(table)
+        if held is not None and held[0] <= start and end <= held[1]:
             return
-        for table in REPLAYED_TABLES:
-            self.con.execute(f'DELETE FROM "cvm_bt_win_{table}"')
-            self.con.execute(f'INSERT INTO "cvm_bt_win_{table}" SELECT * FROM "cvm_bt_all_{table}" '
-                             f'WHERE "TimeGenerated" >= $a AND "TimeGenerated" <= $b', {"a": start, "b": end})
-        self._window = (start, end)
+        self.con.execute(f'DELETE FROM "cvm_bt_win_{table}"')
+        self.con.execute(f'INSERT INTO "cvm_bt_win_{table}" SELECT * FROM "cvm_bt_all_{table}" '
+                         f'WHERE "TimeGenerated" >= $a AND "TimeGenerated" <= $b', {"a": start, "b": end})
+        self._windows[table] = (start, end)
 
 
-def _lateral(query: CompiledQuery) -> str:
+def _lateral(query: CompiledQuery, tables: Sequence[str]) -> str:
     """The query's SQL as a LATERAL subquery per evaluation time: the clock reads the evaluation's time, and every
     replayed table reads the batch window's rows in (time - reach, time]."""
     inner = query.sql
     if query.clock is not None:
         inner = re.sub(r"\$" + re.escape(query.clock) + r"\b", f"{_EVAL}.t", inner)
-    for table in REPLAYED_TABLES:
+    for table in tables:
         # Only the columns the SQL names are read; the others are typed nulls (fewer bytes per evaluation and row).
         cols = ", ".join(f'"{c}"' if f'"{c}"' in query.sql else f'NULL::{DUCK_TYPES[k]} AS "{c}"'
                          for c, k in table_schemas()[table].items())
