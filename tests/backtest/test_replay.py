@@ -71,3 +71,9 @@ def test_evaluation_times_sit_on_the_frequency_grid():
     assert evaluation_times(dt.datetime(2027, 1, 1), dt.datetime(2027, 1, 1, 3), hour) == [
         dt.datetime(2027, 1, 1, 1), dt.datetime(2027, 1, 1, 2), dt.datetime(2027, 1, 1, 3)]
     assert evaluation_times(dt.datetime(2027, 1, 1, 3), dt.datetime(2027, 1, 1, 3, 30), hour) == []
+
+
+def test_no_duckdb_progress_bar_reaches_stdout(staged):
+    """DuckDB draws its bar for queries over 2 s on stdout, where `--format json` writes the report."""
+    con, _ = staged
+    assert con.execute("SELECT current_setting('enable_progress_bar')").fetchall()[0][0] is False

@@ -56,7 +56,7 @@ class Replayer:
 
     def __init__(self, con: Any):
         self.con = con
-        con.execute("SET enable_progress_bar = false")      # batches run for seconds: no bar on the terminal
+        con.execute("SET enable_progress_bar = false")      # DuckDB draws it on stdout, which carries the report
         self._schema = connection_schema(con)
         self._staged: set[str] = set()
         self._windows: dict[str, tuple[dt.datetime, dt.datetime]] = {}

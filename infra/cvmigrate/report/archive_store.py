@@ -110,6 +110,7 @@ def open_store(path: Optional[Path]) -> Any:
         database = str(path)
     con = duckdb.connect(":memory:")              # the report tables: main, in memory
     con.execute("SET TimeZone = 'UTC'")           # what duckdb_kql.connect does (KQL datetimes are UTC)
+    con.execute("SET enable_progress_bar = false")  # DuckDB draws it on stdout, which carries the JSON report
     try:
         con.execute(f"ATTACH {_quote(database)} AS store")
     except duckdb.IOException as exc:
