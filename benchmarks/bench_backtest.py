@@ -82,7 +82,7 @@ def main() -> int:
     parser.add_argument("--keep", type=Path, help="write the archive here and keep it (default: a temporary folder)")
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT / "infra"))
-    from cvmigrate.config import load_stack_file
+    from cvmigrate.config import load_stack_file, replacement_refs
     from cvmigrate.report.synthetic_archive import Plant, write_sample
 
     with tempfile.TemporaryDirectory(prefix="bench-backtest-") as tmp:
@@ -90,7 +90,8 @@ def main() -> int:
         start = END - dt.timedelta(days=args.days)
         t = time.perf_counter()
         # No platform-metrics blobs: no alert rule reads AzureMetrics, and the records drawn are the same without them.
-        summary = write_sample(load_stack_file(str(STACK)), src, days=args.days + HISTORY_DAYS, seed=args.seed,
+        cfg = load_stack_file(str(STACK))
+        summary = write_sample(cfg, src, refs=replacement_refs(cfg), days=args.days + HISTORY_DAYS, seed=args.seed,
                                end=END, plants=[Plant(*p) for p in PLANTS], metrics=False)
         generated = time.perf_counter() - t
         iso = lambda d: d.strftime("%Y-%m-%dT%H:%M:%SZ")  # noqa: E731

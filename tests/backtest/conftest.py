@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from cvmigrate.artefacts import render
-from cvmigrate.config import load_stack_file
+from cvmigrate.config import load_stack_file, replacement_refs
 from cvmigrate.report.synthetic_archive import Plant, write_sample
 
 DEMO = Path(__file__).resolve().parents[2] / "examples" / "Pulumi.demo.yaml"
@@ -20,7 +20,8 @@ PLANT = Plant("shelf-scanner", dt.datetime(2027, 5, 27, 10), 2, 2.0)  # Thursday
 @pytest.fixture(scope="session")
 def demo_archive(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("backtest") / "archive"
-    write_sample(load_stack_file(str(DEMO)), root, days=43, seed=3, end=END, records=60000, plants=[PLANT])
+    cfg = load_stack_file(str(DEMO))
+    write_sample(cfg, root, refs=replacement_refs(cfg), days=43, seed=3, end=END, records=60000, plants=[PLANT])
     return root
 
 

@@ -11,7 +11,7 @@ from cvmigrate.artefacts import render
 from cvmigrate.backtest.episodes import episodes, replayed_rules
 from cvmigrate.backtest.replay import Replayer, evaluation_times
 from cvmigrate.backtest.scoring import load_manifest, score
-from cvmigrate.config import load_stack_file
+from cvmigrate.config import load_stack_file, replacement_refs
 from cvmigrate.report.archive import open_archive
 from cvmigrate.report.synthetic_archive import MANIFEST, Plant, write_sample
 
@@ -25,7 +25,7 @@ PLANTS = [Plant("receipts", dt.datetime(2026, 12, 23, 15), 2, 2.0),          # t
 
 def test_two_holiday_weeks_page_every_planted_regression_and_nothing_else(tmp_path):
     cfg = load_stack_file(str(STACK))
-    write_sample(cfg, tmp_path, days=56, seed=5, end=END, plants=PLANTS)
+    write_sample(cfg, tmp_path, refs=replacement_refs(cfg), days=56, seed=5, end=END, plants=PLANTS)
     con, stats = open_archive(tmp_path, lookback_days=56, now=END.replace(tzinfo=dt.timezone.utc))
     assert stats.complete
     (rule,) = [r for r in replayed_rules(render(cfg)) if r.stand_in_for]
