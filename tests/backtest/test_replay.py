@@ -34,7 +34,7 @@ def staged(demo_archive):
 
 
 @pytest.mark.parametrize("name", ["legacy-regression", "legacy-after-cutover", "error-spike", "replacement-health",
-                                  "cutover-overdue", "deadline-proximity"])
+                                  "cutover-overdue", "deadline-proximity", "pipeline-broken"])
 def test_batched_replay_equals_one_run_per_evaluation(name, staged, demo_artefacts, monkeypatch):
     monkeypatch.setattr(replay, "BATCH_EVALUATIONS", 3)      # several batches, each refilling its window
     con, replayer = staged

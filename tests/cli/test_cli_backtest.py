@@ -43,7 +43,7 @@ def test_exact_episodes_and_every_rule_replayed(tmp_path, archive, capsys):
     report = json.loads(out)
     rules = {r["name"]: r for r in report["rules"]}
     assert set(rules) == {"legacy-regression", "legacy-after-cutover", "error-spike", "deadline-proximity",
-                          "cutover-overdue", "replacement-health"}
+                          "cutover-overdue", "replacement-health", "pipeline-broken"}
     after = rules["legacy-after-cutover"]
     assert (after["evaluationFrequency"], after["windowSize"], after["evaluations"]) == ("PT15M", "PT15M", 28)
     assert [(e["dimensions"], e["fired"], e["cleared"], e["evaluations"]) for e in after["episodes"]] == [
