@@ -66,16 +66,16 @@ def test_regressing_workload_is_reported_with_exit_code_3(capsys, stack, tmp_pat
     pred = account_id("Alpha-Pred")
     # The last closed hour before NOW is Monday 2027-05-31 23:00. The same hour in the 5 weeks before holds
     # 10 calls each; each level window (the 7 days before a comparable hour) holds the next older hour's 10 calls,
-    # so the scaling is 1: median 10, threshold 10 x 1.5 + 3 x sqrt(10) = 24.49; 25 calls now. The oldest week's
-    # level window starts before the archive's first day: 4 weeks of history.
+    # so the scaling is 1: median 10, threshold max(10 x 1.5 + 3 x sqrt(10), 10 + 20) = 30; 31 calls now. The
+    # oldest week's level window starts before the archive's first day: 4 weeks of history.
     for k in range(1, 6):
         hour = dt.datetime(2027, 5, 31, 23) - dt.timedelta(days=7 * k)
         write_blob(root, [cs_record(pred, hour + dt.timedelta(minutes=i)) for i in range(10)])
-    write_blob(root, [cs_record(pred, at(31, 23, 10 + i)) for i in range(25)])
+    write_blob(root, [cs_record(pred, at(31, 23, 10 + i)) for i in range(31)])
     code, report = status_json(capsys, stack, root)
     alpha = report["workloads"][0]
-    assert alpha["regression"] == {"hourStart": "2027-05-31T23:00:00Z", "recentCalls": 25, "baselineCalls": 10.0,
-                                   "weeksUsed": 4, "threshold": pytest.approx(15 + 3 * 10 ** 0.5)}
+    assert alpha["regression"] == {"hourStart": "2027-05-31T23:00:00Z", "recentCalls": 31, "baselineCalls": 10.0,
+                                   "weeksUsed": 4, "threshold": pytest.approx(30.0)}
     assert report["workloads"][1]["regression"] is None          # beta is planned: never regresses
     assert (report["verdict"], code) == ("regression", 3)
 
