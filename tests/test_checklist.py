@@ -55,6 +55,22 @@ def test_validate_is_quiet_when_every_feature_is_covered_and_names_a_bad_report(
     assert "cvmigrate:workloads[0].evidence.scan: nope.json not found" in capsys.readouterr().err
 
 
+
+def test_validate_names_an_inventory_evidence_file_it_cannot_read(tmp_path, capsys):
+    (tmp_path / "scan.json").write_text("{}")
+    for name, why in (("missing.json", "missing.json not found"),
+                      ("scan.json", "not the JSON of `cvmigrate inventory --format json`")):
+        stack = write_stack(tmp_path, {"documentIntelligence": {}}, {"inventory": name})
+        assert main(["validate", "--stack", str(stack)]) == 0
+        assert capsys.readouterr().err.splitlines() == [
+            f"warning: cvmigrate:workloads[0].evidence.inventory: {why}; point it at the output of "
+            "`cvmigrate inventory --format json`."]
+    (tmp_path / "inventory.json").write_text(json.dumps({"inventory_version": 1, "status": "complete",
+                                                         "projects": []}))
+    stack = write_stack(tmp_path, {"documentIntelligence": {}}, {"inventory": "inventory.json"})
+    assert main(["validate", "--stack", str(stack)]) == 0
+    assert capsys.readouterr().err == ""
+
 def _rows(workload="receipts"):
     return {
         "cutover_checklist": [

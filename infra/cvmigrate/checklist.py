@@ -200,3 +200,20 @@ def coverage_warnings(cfg: StackConfig, base: Path, refs: Sequence[ReplacementRe
                        f"{' or '.join(feature.covered_by)} under cvmigrate:workloads[{i}].replacement "
                        f"({feature.replacement}).")
     return out
+
+
+def evidence_warnings(cfg: StackConfig, base: Path) -> list[str]:
+    """One line per named inventory or export evidence file that cannot be read (the checklist step would be
+    ``unknown``), so `validate` says so before `status` does. Scan reports are covered by
+    :func:`coverage_warnings`."""
+    out = []
+    for i, w in enumerate(cfg.workloads):
+        checks = ((w.evidence.inventory, _inventory_evidence, "the output of `cvmigrate inventory --format json`"),
+                  (w.evidence.export, _exported, "the folder (or manifest.json) `cvmigrate export` wrote"))
+        for named, read, fix in checks:
+            if not named:
+                continue
+            state, evidence = read(w, base)
+            if state == "unknown":
+                out.append(f"cvmigrate:workloads[{i}].{evidence}; point it at {fix}.")
+    return out
