@@ -7,6 +7,8 @@ from __future__ import annotations
 import argparse
 import ast
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 from cvmigrate.cli import FLAGS, build_parser
@@ -208,3 +210,12 @@ def test_every_field_a_library_error_names_has_a_flag():
                 elif kw.arg == "mentions" and isinstance(kw.value, ast.Tuple):
                     named.update(e.value for e in kw.value.elts if isinstance(e, ast.Constant))
     assert named and not named - set(FLAGS)
+
+
+def test_cli_start_up_does_not_load_the_kql_translator():
+    """`status` re-runs from the cache translate no query, so the KQL-to-SQL translator (duckdb_kql, ~0.1 s to
+    import) must not load when the CLI starts: every module that needs it imports it where it translates."""
+    probe = "import sys, cvmigrate.cli; print(sorted(m for m in sys.modules if m.split('.')[0] == 'duckdb_kql'))"
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True,
+                         cwd=Path(__file__).resolve().parents[1])
+    assert out.stdout.strip() == "[]"

@@ -26,9 +26,6 @@ import re
 from dataclasses import dataclass
 from typing import Any, Iterator, Sequence
 
-import duckdb_kql
-from duckdb_kql.engine import schema as connection_schema
-
 from ..report.archive_store import TABLES as ARCHIVE_TABLES
 from ..report.duck import DUCK_TYPES, from_duck, table_schemas
 
@@ -57,6 +54,8 @@ class Replayer:
     def __init__(self, con: Any):
         self.con = con
         con.execute("SET enable_progress_bar = false")      # DuckDB draws it on stdout, which carries the report
+        from duckdb_kql.engine import schema as connection_schema  # KQL-to-SQL translator: loaded only when a
+        # backtest runs, not at every CLI start (a cached status re-run translates nothing)
         self._schema = connection_schema(con)
         self._staged: set[str] = set()
         self._windows: dict[str, tuple[dt.datetime, dt.datetime]] = {}
@@ -86,6 +85,7 @@ class Replayer:
                    for t in tables)
 
     def compile(self, name: str, text: str, reach: dt.timedelta) -> CompiledQuery:
+        import duckdb_kql  # KQL-to-SQL translator: loaded only when a backtest runs (CLI start-up cost)
         translated = duckdb_kql.to_sql(text, schema=self._schema, query_now=_SENTINEL)
         params = dict(translated.parameters)
         clock = next((k for k, v in params.items() if v == _SENTINEL), None)

@@ -153,43 +153,52 @@ def entry_of(path: str, size: int, version: str) -> Optional[Entry]:
     return Entry(path, size, version, kind, _hour_of(path) if kind != "export" else None, resource_of(path))
 
 
+YearMonth = tuple[Optional[int], Optional[int]]
+
+
+def partition_step(ym: YearMonth, seg: str) -> tuple[YearMonth, Optional[tuple[str, Optional[dt.date]]]]:
+    """The (year, month) known below folder ``seg`` given its parent's, and ("y"|"m"|"d", date-so-far) when
+    ``seg`` is a partition folder (else None). A walk carries the state down instead of re-reading the path."""
+    if seg[:2] not in ("y=", "m=", "d="):       # most folders: nothing to match
+        return ym, None
+    y, m = ym
+    if _Y.fullmatch(seg):
+        return (int(seg[2:]), None), ("y", None)
+    if y is not None and m is None and _M.fullmatch(seg):
+        return (y, int(seg[2:])), ("m", None)
+    if y is not None and m is not None and _D.fullmatch(seg):
+        try:
+            return ym, ("d", dt.date(y, m, int(seg[2:])))
+        except ValueError:
+            return ym, ("d", None)
+    return ym, None
+
+
+def year_month_of(segments: list[str]) -> YearMonth:
+    ym: YearMonth = (None, None)
+    for seg in segments:
+        ym, _ = partition_step(ym, seg)
+    return ym
+
+
 def partition_of(segments: list[str]) -> Optional[tuple[str, Optional[dt.date]]]:
     """("y"|"m"|"d", date-so-far) when ``segments`` ends in a partition folder, else None."""
-    if segments[-1][:2] not in ("y=", "m=", "d="):       # most folders: no need to read the whole path
-        return None
-    y = m = None
-    for i, seg in enumerate(segments):
-        if _Y.fullmatch(seg):
-            y, m = int(seg[2:]), None
-            if i == len(segments) - 1:
-                return "y", None
-        elif y is not None and m is None and _M.fullmatch(seg):
-            m = int(seg[2:])
-            if i == len(segments) - 1:
-                return "m", None
-        elif y is not None and m is not None and _D.fullmatch(seg) and i == len(segments) - 1:
-            try:
-                return "d", dt.date(y, m, int(seg[2:]))
-            except ValueError:
-                return "d", None
-    return None
+    return partition_step(year_month_of(segments[:-1]), segments[-1])[1]
 
 
-def outside_window(segments: list[str], window: Optional[Window]) -> bool:
-    """True when a y= or m= folder lies wholly outside the window (pruned without listing)."""
-    if window is None:
-        return False
-    y = m = None
-    for seg in segments:
-        if _Y.fullmatch(seg):
-            y, m = int(seg[2:]), None
-        elif y is not None and m is None and _M.fullmatch(seg):
-            m = int(seg[2:])
-    if y is None:
+def outside_year_month(ym: YearMonth, window: Optional[Window]) -> bool:
+    """True when the y= (or y=/m=) folder ``ym`` lies wholly outside the window (pruned without listing)."""
+    y, m = ym
+    if window is None or y is None:
         return False
     if m is None:
         return not (window.first.year <= y <= window.last.year)
     return not ((window.first.year, window.first.month) <= (y, m) <= (window.last.year, window.last.month))
+
+
+def outside_window(segments: list[str], window: Optional[Window]) -> bool:
+    """True when a y= or m= folder lies wholly outside the window (pruned without listing)."""
+    return outside_year_month(year_month_of(segments), window)
 
 
 # -- local folders ---------------------------------------------------------------------------------
@@ -211,11 +220,12 @@ def list_local(root: str, window_for: Any, prune: Optional[Window] = None) -> Li
             listing.entries.append(entry)
         return listing
     days: list[tuple[str, dt.date, tuple]] = []
-    _walk_local(top, [os.path.basename(top)], listing, days, {_inode(top)}, stop_at_days=True, prune=prune)
+    _walk_local(top, year_month_of([os.path.basename(top)]), listing, days, {_inode(top)}, stop_at_days=True,
+                prune=prune)
     window = window_for(sorted(listing.days))
     for path, day, ancestors in days:
         if window is None or window.holds(day):
-            _walk_local(path, path.split(os.sep), listing, [], set(ancestors), stop_at_days=False)
+            _walk_local(path, year_month_of(path.split(os.sep)), listing, [], set(ancestors), stop_at_days=False)
     listing.entries.sort(key=lambda e: e.path)
     return listing
 
@@ -225,7 +235,7 @@ def _inode(path: str) -> tuple[int, int]:
     return st.st_dev, st.st_ino
 
 
-def _walk_local(path: str, segments: list[str], listing: Listing, days: list, ancestors: set,
+def _walk_local(path: str, ym: YearMonth, listing: Listing, days: list, ancestors: set,
                 stop_at_days: bool, prune: Optional[Window] = None) -> None:
     try:
         with os.scandir(path) as it:
@@ -246,16 +256,15 @@ def _walk_local(path: str, segments: list[str], listing: Listing, days: list, an
                 listing.problems.append(Problem(child.path, "symlink_loop", "links back to a folder above it",
                                                 resource_of(child.path)))
                 continue
-            segs = [*segments, child.name]
-            part = partition_of(segs)
-            if part and part[0] in ("y", "m") and outside_window(segs, prune):
+            child_ym, part = partition_step(ym, child.name)
+            if part and part[0] in ("y", "m") and outside_year_month(child_ym, prune):
                 continue
             if stop_at_days and part and part[0] == "d":
                 if part[1] is not None:
                     listing.days.add(part[1])
                     days.append((child.path, part[1], frozenset(ancestors | {key})))
                 continue
-            _walk_local(child.path, segs, listing, days, ancestors | {key}, stop_at_days, prune)
+            _walk_local(child.path, child_ym, listing, days, ancestors | {key}, stop_at_days, prune)
         elif stat.S_ISREG(st.st_mode):
             entry = entry_of(child.path.replace(os.sep, "/"), st.st_size, str(st.st_mtime_ns))
             if entry is None:
