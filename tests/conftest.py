@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, Callable, Optional
 
 import pytest
+import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "standins"))
 
@@ -45,6 +46,20 @@ def parsed_config() -> Callable[..., StackConfig]:
         assert cfg is not None, [str(i) for i in issues]
         return cfg
     return parse
+
+
+@pytest.fixture(scope="session")
+def stack_file() -> Callable[[Path, dict[str, Any]], Path]:
+    """Write ``folder/Pulumi.t.yaml``: one workload on a minimal valid stack (location, retirement date,
+    subscription, an alert e-mail), for tests that run the CLI or the file reader on a stack file."""
+    def write(folder: Path, workload: dict[str, Any]) -> Path:
+        config = {"azure-native:location": "westeurope", "cvmigrate:retirementDate": "2028-09-25",
+                  "azure-native:subscriptionId": "11111111-2222-3333-4444-555555555555",
+                  "cvmigrate:alerts": {"emails": ["oncall@contoso.com"]}, "cvmigrate:workloads": [workload]}
+        path = folder / "Pulumi.t.yaml"
+        path.write_text(yaml.safe_dump({"config": config}))
+        return path
+    return write
 
 
 @pytest.fixture(scope="session")

@@ -6,7 +6,7 @@ import datetime as dt
 import json
 from pathlib import Path
 
-import yaml
+import pytest
 
 from cvmigrate.cli import main
 from cvmigrate.config import load_stack_file, replacement_refs
@@ -15,19 +15,14 @@ from cvmigrate.report.cutover import QueryResults, build_report
 NOW = dt.datetime(2027, 6, 1, tzinfo=dt.timezone.utc)
 
 
-def write_stack(folder: Path, replacement: dict, evidence: dict) -> Path:
-    config = {
-        "azure-native:location": "westeurope", "cvmigrate:retirementDate": "2028-09-25",
-        "azure-native:subscriptionId": "11111111-2222-3333-4444-555555555555",
-        "cvmigrate:alerts": {"emails": ["oncall@contoso.com"]},
-        "cvmigrate:workloads": [{
+@pytest.fixture
+def write_stack(stack_file):
+    def write(folder: Path, replacement: dict, evidence: dict) -> Path:
+        return stack_file(folder, {
             "name": "receipts", "cutover": {"state": "dual-run", "date": "2027-03-31"},
             "legacy": {"imageAnalysis": {"mode": "create", "name": "ia-receipts"}},
-            "replacement": replacement, "evidence": evidence}],
-    }
-    path = folder / "Pulumi.t.yaml"
-    path.write_text(yaml.safe_dump({"config": config}))
-    return path
+            "replacement": replacement, "evidence": evidence})
+    return write
 
 
 def scan_report(folder: Path, features: list[str]) -> None:
@@ -35,7 +30,7 @@ def scan_report(folder: Path, features: list[str]) -> None:
         {"kind": "sdk", "feature": f} for f in features]}))
 
 
-def test_validate_warns_when_scanned_code_uses_a_feature_the_replacement_does_not_cover(tmp_path, capsys):
+def test_validate_warns_when_scanned_code_uses_a_feature_the_replacement_does_not_cover(tmp_path, capsys, write_stack):
     scan_report(tmp_path, ["read", "faces", "analyze", "package"])
     stack = write_stack(tmp_path, {"face": {}}, {"scan": "scan.json"})
     assert main(["validate", "--stack", str(stack)]) == 0
@@ -45,7 +40,7 @@ def test_validate_warns_when_scanned_code_uses_a_feature_the_replacement_does_no
                    "(prebuilt-read model))."]
 
 
-def test_validate_is_quiet_when_every_feature_is_covered_and_names_a_bad_report(tmp_path, capsys):
+def test_validate_is_quiet_when_every_feature_is_covered_and_names_a_bad_report(tmp_path, capsys, write_stack):
     scan_report(tmp_path, ["read", "faces"])
     stack = write_stack(tmp_path, {"face": {}, "documentIntelligence": {}}, {"scan": "scan.json"})
     assert main(["validate", "--stack", str(stack)]) == 0
@@ -56,7 +51,7 @@ def test_validate_is_quiet_when_every_feature_is_covered_and_names_a_bad_report(
 
 
 
-def test_validate_names_an_inventory_evidence_file_it_cannot_read(tmp_path, capsys):
+def test_validate_names_an_inventory_evidence_file_it_cannot_read(tmp_path, capsys, write_stack):
     (tmp_path / "scan.json").write_text("{}")
     for name, why in (("missing.json", "missing.json not found"),
                       ("scan.json", "not the JSON of `cvmigrate inventory --format json`")):
@@ -89,7 +84,7 @@ def _rows(workload="receipts"):
     }
 
 
-def test_status_lists_features_warns_on_uncovered_ones_and_orders_the_checklist(tmp_path):
+def test_status_lists_features_warns_on_uncovered_ones_and_orders_the_checklist(tmp_path, write_stack):
     cfg = load_stack_file(str(write_stack(tmp_path, {"face": {}}, {})))
     report = build_report(cfg, QueryResults(rows=_rows()), now=NOW, refs=replacement_refs(cfg),
                           source={"kind": "archive", "location": "x"})
@@ -102,7 +97,7 @@ def test_status_lists_features_warns_on_uncovered_ones_and_orders_the_checklist(
                              "Document Intelligence"]
 
 
-def test_status_checklist_fails_closed_when_its_query_failed(tmp_path):
+def test_status_checklist_fails_closed_when_its_query_failed(tmp_path, write_stack):
     cfg = load_stack_file(str(write_stack(tmp_path, {"documentIntelligence": {}}, {})))
     results = QueryResults(rows={"ia_feature_usage": _rows()["ia_feature_usage"]},
                            problems={"cutover_checklist": "query failed"})

@@ -7,7 +7,6 @@ import json
 from pathlib import Path
 
 import pytest
-import yaml
 
 from cv_domains import CLASSIFICATION
 from cv_fake import FakeProject, tag
@@ -18,26 +17,24 @@ from cvmigrate.config import load_stack_file, replacement_refs
 P1, P2 = "11111111-0000-4000-8000-000000000001", "22222222-0000-4000-8000-000000000002"
 
 
-def write_stack(folder: Path, evidence: dict) -> Path:
-    config = {
-        "azure-native:location": "westeurope", "cvmigrate:retirementDate": "2028-09-25",
-        "azure-native:subscriptionId": "11111111-2222-3333-4444-555555555555",
-        "cvmigrate:alerts": {"emails": ["oncall@contoso.com"]},
-        "cvmigrate:workloads": [{
+@pytest.fixture
+def write_stack(stack_file):
+    def write(folder: Path, evidence: dict) -> Path:
+        return stack_file(folder, {
             "name": "shelf", "cutover": {"state": "dual-run", "date": "2027-03-31"},
             "legacy": {"customVision": {"mode": "create", "trainingName": "cv-shelf-train",
                                         "predictionName": "cv-shelf-pred"}},
-            "evidence": evidence}],
-    }
-    path = folder / "Pulumi.t.yaml"
-    path.write_text(yaml.safe_dump({"config": config}))
-    return path
+            "evidence": evidence})
+    return write
 
 
-def assessed(folder: Path, evidence: dict) -> tuple[str, str]:
-    cfg = load_stack_file(str(write_stack(folder, evidence)))
-    step = next(s for s in static_steps(cfg, folder, replacement_refs(cfg)) if s.step == "assessed")
-    return step.state, step.evidence
+@pytest.fixture
+def assessed(write_stack):
+    def decide(folder: Path, evidence: dict) -> tuple[str, str]:
+        cfg = load_stack_file(str(write_stack(folder, evidence)))
+        step = next(s for s in static_steps(cfg, folder, replacement_refs(cfg)) if s.step == "assessed")
+        return step.state, step.evidence
+    return decide
 
 
 @pytest.fixture
@@ -63,7 +60,7 @@ def inventory_file(training_api, tmp_path, capsys, monkeypatch):
     return run
 
 
-def test_a_complete_inventory_makes_the_workload_assessed(inventory_file, tmp_path):
+def test_a_complete_inventory_makes_the_workload_assessed(inventory_file, tmp_path, assessed):
     code, path = inventory_file()
     assert code == 0
     collected = json.loads(path.read_text())["collected_at"]
@@ -72,7 +69,7 @@ def test_a_complete_inventory_makes_the_workload_assessed(inventory_file, tmp_pa
 
 
 def test_an_incomplete_inventory_is_in_progress_and_a_scan_report_still_counts(inventory_file, training_api,
-                                                                               tmp_path):
+                                                                               tmp_path, assessed):
     training_api.fail(rf"/projects/{P2}/tags$", 503, times=-1)
     code, path = inventory_file()
     assert code == 3
@@ -86,7 +83,7 @@ def test_an_incomplete_inventory_is_in_progress_and_a_scan_report_still_counts(i
     assert evidence.startswith("scan scan.json: 1 findings (1 sdk, 0 rest, 0 secret); features: classify; inventory")
 
 
-def test_a_named_inventory_that_cannot_be_read_is_unknown_even_beside_a_good_scan(tmp_path):
+def test_a_named_inventory_that_cannot_be_read_is_unknown_even_beside_a_good_scan(tmp_path, assessed):
     (tmp_path / "scan.json").write_text(json.dumps({"tool": "cvmigrate scan", "findings": []}))
     (tmp_path / "notinv.json").write_text(json.dumps({"tool": "cvmigrate scan", "findings": []}))
     assert assessed(tmp_path, {"inventory": "missing.json"}) == (
@@ -96,12 +93,12 @@ def test_a_named_inventory_that_cannot_be_read_is_unknown_even_beside_a_good_sca
                    "evidence.inventory: not the JSON of `cvmigrate inventory --format json`")
 
 
-def test_without_either_report_the_step_is_pending_and_names_both_commands(tmp_path):
+def test_without_either_report_the_step_is_pending_and_names_both_commands(tmp_path, assessed):
     state, evidence = assessed(tmp_path, {})
     assert state == "pending"
     assert "cvmigrate scan" in evidence and "cvmigrate inventory --format json" in evidence
 
 
-def test_validate_rejects_an_unknown_evidence_key(tmp_path, capsys):
+def test_validate_rejects_an_unknown_evidence_key(tmp_path, capsys, write_stack):
     assert main(["validate", "--stack", str(write_stack(tmp_path, {"inventroy": "inv.json"}))]) == 2
     assert "inventroy" in capsys.readouterr().err
