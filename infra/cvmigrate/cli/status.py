@@ -111,13 +111,13 @@ def _from_archive(args, cfg, params, queries, now):
     cache = None if args.no_cache else (args.cache or default_cache_path(args.source))
     con, stats = open_archive(args.source, lookback_days=lookback_days(params), now=now, cache=cache,
                               cloud=_cloud(args, cfg), retention_days=args.cache_retention_days,
-                              progress=not args.no_progress and sys.stderr.isatty(), defer_tables=True)
+                              progress=not args.no_progress and sys.stderr.isatty())
     if stats.cached_files:
         print(f"archive: {stats.ingested_files} new or changed file(s) read, {stats.cached_files} from the cache "
               f"{cache}", file=sys.stderr)
     if now is None:
         now = stats.last.replace(tzinfo=dt.timezone.utc)
-    memo = QueryMemo(con, stats.fingerprint, stats.fill)
+    memo = QueryMemo(con, stats.fingerprint)
     results = run_local(con, queries, now, run=lambda _con, text, at: memo.run(text, at))
     memo.prune()
     if not stats.complete:

@@ -65,7 +65,8 @@ from .archive_blobs import is_blob_source, list_blobs, open_blob_filesystem, par
 from .archive_listing import Entry, Problem, Window, list_local, newest_day, short_error
 from .archive_metrics import insert_metrics, stage_metrics
 from .archive_staging import insert_exports, insert_raw, stage_exports, stage_raw
-from .archive_store import DEFAULT_RETENTION_DAYS, LoadStats, build, open_store, record_files, sync
+from .archive_store import DEFAULT_RETENTION_DAYS, LoadStats, open_store, record_files, sync
+from .archive_tables import build
 
 # Loaded in chunks of at most this many bytes / files: bounds memory whatever the file count.
 CHUNK_BYTES = 64 * 1024 * 1024
@@ -75,13 +76,11 @@ CHUNK_FILES = 4000
 def open_archive(source: str | Path, *, lookback_days: Optional[int] = None, now: Optional[dt.datetime] = None,
                  cache: Optional[Path] = None, cloud: Optional[Cloud] = None,
                  retention_days: int = DEFAULT_RETENTION_DAYS, progress: bool = False,
-                 wall_clock: Optional[dt.datetime] = None, environ: Optional[dict] = None,
-                 defer_tables: bool = False) -> tuple[Any, LoadStats]:
+                 wall_clock: Optional[dt.datetime] = None, environ: Optional[dict] = None) -> tuple[Any, LoadStats]:
     """A DuckDB connection whose AzureDiagnostics / AmlOnlineEndpointTrafficLog tables hold the archive's
     records of the time window (``lookback_days`` before ``now``, or before the newest day folder), and what was
-    loaded, skipped and could not be read. ``cache``: the store file (None: in memory). ``defer_tables``: when
-    this state of the tables was built before, leave them empty until ``stats.fill()`` (see
-    :func:`.archive_store.build`).
+    loaded, skipped and could not be read. ``cache``: the store file (None: in memory); the report tables are
+    brought up to date incrementally (:mod:`.archive_tables`).
 
     Raises :class:`ArchiveError` when the location is wrong or nothing usable was found."""
     cloud = cloud or resolve_cloud(environ={} if environ is None else environ)
@@ -123,7 +122,7 @@ def open_archive(source: str | Path, *, lookback_days: Optional[int] = None, now
     todo = sync(con, listing, retention)
     problems = list(listing.problems)
     problems += ingest(con, todo, fs=fs, progress=progress)
-    stats = build(con, pinned, wall, defer=defer_tables)
+    stats = build(con, pinned, wall)
     stats.files, stats.ignored_files = len(listing.entries), listing.ignored
     stats.ingested_files, stats.cached_files = len(todo), len(listing.entries) - len(todo)
     stats.problems = problems

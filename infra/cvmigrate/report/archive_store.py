@@ -3,37 +3,27 @@ ETag or mtime) and its rows, so a daily report ingests only new or changed blobs
 store lives in memory, so a cached, a local and a blob run go through one code path and give the same report
 for the same data.
 
-Per run the report tables (AzureDiagnostics, AmlOnlineEndpointTrafficLog, in memory) are built from the
-rows of the files listed this time, after two hygiene steps (issue #12 item 7):
-
-- **future-dated** records are excluded and counted (``future_time``): later than ``--now`` when pinned; else
-  later than their blob's hour + 1 h + :data:`FUTURE_TOLERANCE` (a blob's hour is when Azure received the
-  record), or, for Log Analytics exports, later than the current time (or the newest blob hour, if later) + 1 h
-  + the tolerance. They never move "now".
-- **duplicates** (the same record delivered twice: storage export is at-least-once and append blobs are re-read)
-  are removed and counted (``duplicate``): records are identical when every field is (a 64-bit hash of them).
+The report tables are built from these rows by :mod:`.archive_tables` (incrementally, per day).
 """
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 import os
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Optional
+from typing import Any, Optional
 
 import duckdb
 from platformdirs import user_cache_dir
 
 from ..errors import ArchiveError
 from .archive_listing import Entry, Listing, Problem
-from .duck import DUCK_TYPES, create_tables, table_schemas
-from .query_memo import KEEP_STATES, MEMO_TABLES, create_memo_tables
+from .duck import DUCK_TYPES, table_schemas
+from .query_memo import create_memo_tables
 
-STORE_VERSION = "3"                  # bump when the ingested columns or rules change: the cache is rebuilt
-FUTURE_TOLERANCE = dt.timedelta(days=1)
+STORE_VERSION = "4"                  # bump when the ingested columns or rules change: the cache is rebuilt
 DEFAULT_RETENTION_DAYS = 400
 SKIP_REASONS = ("corrupt", "invalid_time", "unknown_category", "other_resource_type", "other_table", "oversize",
                 "duplicate", "future_time", "unreadable")
@@ -60,8 +50,7 @@ class LoadStats:
     problems: list[Problem] = field(default_factory=list)
     first: Any = None                                     # earliest / latest TimeGenerated loaded (naive UTC)
     last: Any = None
-    fingerprint: Optional[str] = None                     # this state of the report tables (see build)
-    fill: Callable[[], None] = field(default=lambda: None, repr=False, compare=False)  # deferred build
+    fingerprint: Optional[str] = None                     # this state of the report tables (.archive_tables)
 
     @property
     def loaded(self) -> int:
@@ -136,15 +125,16 @@ def _first_line(exc: Exception) -> str:
 def _schema(con: Any) -> None:
     con.execute("CREATE TABLE IF NOT EXISTS store.cvm_meta (key VARCHAR, value VARCHAR)")
     have = con.execute("SELECT value FROM store.cvm_meta WHERE key = 'version'").fetchall()
-    if have and have[0][0] != STORE_VERSION:
-        for table in ("store.cvm_files", "store.cvm_skips", "store.cvm_builds", *MEMO_TABLES, *TABLES.values()):
-            con.execute(f"DROP TABLE IF EXISTS {table}")
+    if have and have[0][0] != STORE_VERSION:        # every table of another version's store goes
+        for (table,) in con.execute("SELECT table_name FROM duckdb_tables() WHERE database_name = 'store' "
+                                    "AND table_name <> 'cvm_meta'").fetchall():
+            con.execute(f'DROP TABLE store."{table}"')
+        con.execute("DELETE FROM store.cvm_meta")
     con.execute("DELETE FROM store.cvm_meta WHERE key = 'version'")
     con.execute("INSERT INTO store.cvm_meta VALUES ('version', ?)", [STORE_VERSION])
     con.execute("CREATE TABLE IF NOT EXISTS store.cvm_files (path VARCHAR, size BIGINT, version VARCHAR, kind VARCHAR, "
                 "hour TIMESTAMP, resource VARCHAR)")
     con.execute("CREATE TABLE IF NOT EXISTS store.cvm_skips (path VARCHAR, reason VARCHAR, n BIGINT)")
-    con.execute("CREATE TABLE IF NOT EXISTS store.cvm_builds (state VARCHAR, stats VARCHAR, built TIMESTAMP)")
     create_memo_tables(con)
     schemas = table_schemas()
     for name, store in TABLES.items():
@@ -182,83 +172,3 @@ def record_files(con: Any, entries: list[Entry]) -> None:
                 "unnest($3) AS version, unnest($4) AS kind, unnest($5)::TIMESTAMP AS hour, unnest($6) AS resource)",
                 [[e.path for e in entries], [e.size for e in entries], [e.version for e in entries],
                  [e.kind for e in entries], [e.hour for e in entries], [e.resource for e in entries]])
-
-
-def build(con: Any, now: Optional[dt.datetime], wall_clock: dt.datetime, *, defer: bool = False) -> LoadStats:
-    """Create the report tables (TEMP) from the listed files' rows; count future-dated and duplicate records.
-
-    ``stats.fingerprint`` names this state of the report tables (the files read with their versions, and the
-    inputs of the hygiene rules). With ``defer``, a state already built once is not built again: its counts come
-    from the store and the tables stay empty until ``stats.fill()`` is called (the query memo calls it before the
-    first query whose rows it does not hold)."""
-    pinned = now.astimezone(dt.timezone.utc).replace(tzinfo=None) if now is not None else None
-    con.execute("CREATE OR REPLACE TEMP TABLE cvm_use AS SELECT f.path AS _file, f.hour, f.size, f.version "
-                "FROM store.cvm_files f JOIN cvm_listed USING (path)")
-    newest_blob, undated = con.execute("SELECT max(hour), count(*) FILTER (hour IS NULL) FROM cvm_use").fetchall()[0]
-    export_limit = max(filter(None, (wall_clock.astimezone(dt.timezone.utc).replace(tzinfo=None), newest_blob))) \
-        + dt.timedelta(hours=1) + FUTURE_TOLERANCE
-    future = ("d.TimeGenerated > $now" if pinned is not None else
-              "d.TimeGenerated > coalesce(u.hour + INTERVAL 1 HOUR + $tol, $export_limit)")
-    params = {"now": pinned} if pinned is not None else {"tol": FUTURE_TOLERANCE, "export_limit": export_limit}
-    rule = f"now={pinned}" if pinned is not None else f"tol={FUTURE_TOLERANCE};limit={export_limit if undated else ''}"
-    state = con.execute("SELECT sha256(? || chr(1) || coalesce(string_agg(_file || chr(0) || size || chr(0) || "
-                        "version, chr(1) ORDER BY _file), '')) FROM cvm_use",
-                        [f"{STORE_VERSION};{rule}"]).fetchall()[0][0]
-    create_tables(con)
-    kept = con.execute("SELECT stats FROM store.cvm_builds WHERE state = ?", [state]).fetchall()
-    if defer and kept:
-        stats = _stats_from(json.loads(kept[0][0]))
-        stats.fingerprint = state
-
-        def fill() -> None:
-            _fill(con, future, params)
-        stats.fill = fill
-        return stats
-    stats = _fill(con, future, params)
-    stats.fingerprint = state
-    if not kept:
-        con.execute("INSERT INTO store.cvm_builds VALUES (?, ?, ?)",
-                    [state, json.dumps(_stats_json(stats)), dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)])
-        con.execute("DELETE FROM store.cvm_builds WHERE state NOT IN "
-                    "(SELECT state FROM store.cvm_builds ORDER BY built DESC LIMIT ?)", [KEEP_STATES])
-    return stats
-
-
-def _fill(con: Any, future: str, params: dict) -> LoadStats:
-    """Fill the report tables: per table, the kept rows' row ids first (a narrow table), then one insert of the
-    first row of each distinct record that is not future-dated, in record-hash order (the same order whatever the
-    store's history)."""
-    stats = LoadStats()
-    for name, store in TABLES.items():
-        cols = ", ".join(f'"{c}"' for c in table_schemas()[name])
-        con.execute(f"""CREATE OR REPLACE TEMP TABLE cvm_keys AS
-            SELECT d.rowid AS _row, d._rh, ({future}) AS _future FROM {store} d JOIN cvm_use u USING (_file)""",
-                    params)
-        total, futures = con.execute("SELECT count(*), count(*) FILTER (_future) FROM cvm_keys").fetchall()[0]
-        con.execute(f'DELETE FROM "{name}"')
-        con.execute(f'INSERT INTO "{name}" SELECT {cols} FROM {store} d WHERE d.rowid IN '
-                    f'(SELECT min(_row) FROM cvm_keys WHERE NOT _future GROUP BY _rh) ORDER BY d._rh')
-        kept = con.execute(f'SELECT count(*) FROM "{name}"').fetchall()[0][0]
-        stats.rows[name] = kept
-        stats.skipped["future_time"] += futures
-        stats.skipped["duplicate"] += total - futures - kept
-        con.execute("DROP TABLE cvm_keys")
-    for reason, n in con.execute("SELECT reason, sum(n) FROM store.cvm_skips JOIN cvm_use ON path = _file "
-                                 "GROUP BY reason").fetchall():
-        stats.skipped[reason] += int(n)
-    stats.first, stats.last = con.execute(
-        'SELECT min(t), max(t) FROM (SELECT TimeGenerated AS t FROM "AzureDiagnostics" '
-        'UNION ALL SELECT TimeGenerated FROM "AmlOnlineEndpointTrafficLog")').fetchall()[0]
-    return stats
-
-
-def _stats_json(stats: LoadStats) -> dict[str, Any]:
-    return {"rows": dict(stats.rows), "skipped": dict(stats.skipped),
-            "first": stats.first.isoformat() if stats.first else None,
-            "last": stats.last.isoformat() if stats.last else None}
-
-
-def _stats_from(kept: dict[str, Any]) -> LoadStats:
-    stats = LoadStats(rows=Counter(kept["rows"]), skipped=Counter(kept["skipped"]))
-    stats.first, stats.last = (dt.datetime.fromisoformat(kept[k]) if kept[k] else None for k in ("first", "last"))
-    return stats

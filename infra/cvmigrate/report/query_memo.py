@@ -16,6 +16,8 @@ import decimal
 import hashlib
 import json
 import uuid
+from functools import lru_cache
+from importlib.metadata import version
 from typing import Any, Callable, Optional
 
 from .duck import from_duck
@@ -35,14 +37,11 @@ MEMO_TABLES = ("store.cvm_sql", "store.cvm_results")
 
 class QueryMemo:
     """Runs KQL on ``con`` (the archive store's connection) through the kept translations and results.
-    ``state``: the report tables' fingerprint (None: results are not kept). ``prepare``: called once before the
-    first query that has to run (fills report tables that were left empty because every answer was kept)."""
+    ``state``: the report tables' fingerprint (None: results are not kept)."""
 
-    def __init__(self, con: Any, state: Optional[str], prepare: Callable[[], None] = lambda: None):
+    def __init__(self, con: Any, state: Optional[str]):
         self.con = con
         self.state = state
-        self._prepare = prepare
-        self._prepared = False
         self._schema_key: Optional[str] = None
         self.hits = 0
 
@@ -57,9 +56,6 @@ class QueryMemo:
             if kept:
                 self.hits += 1
                 return decode_rows(kept[0][0])
-        if not self._prepared:
-            self._prepare()
-            self._prepared = True
         rows = self._execute(text, now)
         if self.state is not None:
             try:
@@ -76,31 +72,44 @@ class QueryMemo:
             SELECT state FROM store.cvm_results GROUP BY state ORDER BY max(kept) DESC LIMIT ?)""", [KEEP_STATES])
 
     def _execute(self, text: str, now: dt.datetime) -> list[dict[str, Any]]:
+        self.con.execute("SET TimeZone='UTC'")
+        if self._schema_key is None:          # the tables and columns the queries may read (not the loader's)
+            self._schema_key = json.dumps(self.con.execute(
+                "SELECT table_catalog, table_name, column_name, data_type FROM information_schema.columns "
+                "WHERE table_catalog <> 'temp' ORDER BY ALL").fetchall())
+        key = _digest(_translator_version(), self._schema_key, text)
+        clock = now.astimezone(dt.timezone.utc).replace(tzinfo=None)
+        kept = self.con.execute("SELECT sql, params FROM store.cvm_sql WHERE key = ?", [key]).fetchall()
+        if kept:            # a kept translation binds only the clock: no need to load the translator
+            sql, params = kept[0][0], {name: clock for name in json.loads(kept[0][1])}
+        else:
+            sql, params = self._translate(key, text, now, clock)
+        relation = self.con.sql(sql, params=params) if params else self.con.sql(sql)
+        names = relation.columns
+        return [{k: from_duck(v) for k, v in zip(names, row)} for row in relation.fetchall()]
+
+    def _translate(self, key: str, text: str, now: dt.datetime, clock: dt.datetime) -> tuple[str, dict[str, Any]]:
+        """Translate ``text``; keep the SQL when its only bound parameters are the clock (``now()``, bound as the
+        naive UTC time, which the probe below confirms), so it is reusable for any ``now``."""
         # KQL-to-SQL translator: loaded only when a query is not kept (its parser is most of the CLI's start-up)
         import duckdb_kql
         from duckdb_kql.engine import schema as kql_schema
 
-        self.con.execute("SET TimeZone='UTC'")
-        if self._schema_key is None:
-            self._schema_key = json.dumps(kql_schema(self.con), sort_keys=True)
-        key = _digest(duckdb_kql.__version__, self._schema_key, text)
-        kept = self.con.execute("SELECT sql, params FROM store.cvm_sql WHERE key = ?", [key]).fetchall()
-        if kept:
-            sql, names = kept[0][0], json.loads(kept[0][1])
-            clock = duckdb_kql.to_sql(_CLOCK_PROBE, query_now=now).parameters
-            params = {name: clock[name] for name in names}
-        else:
-            translated = duckdb_kql.to_sql(text, schema=kql_schema(self.con), query_now=now)
-            if translated.unbound:
-                raise duckdb_kql.KqlSchemaError(", ".join(translated.unbound),
-                                                hint="declared query parameter with no value and no default")
-            sql, params = str(translated), dict(translated.parameters)
-            clock = duckdb_kql.to_sql(_CLOCK_PROBE, query_now=now).parameters
-            if set(params) <= set(clock):          # only the clock is bound: the SQL is reusable for any now
-                self.con.execute("INSERT INTO store.cvm_sql VALUES (?, ?, ?)", [key, sql, json.dumps(sorted(params))])
-        relation = self.con.sql(sql, params=params) if params else self.con.sql(sql)
-        names = relation.columns
-        return [{k: from_duck(v) for k, v in zip(names, row)} for row in relation.fetchall()]
+        translated = duckdb_kql.to_sql(text, schema=kql_schema(self.con), query_now=now)
+        if translated.unbound:
+            raise duckdb_kql.KqlSchemaError(", ".join(translated.unbound),
+                                            hint="declared query parameter with no value and no default")
+        sql, params = str(translated), dict(translated.parameters)
+        probe = duckdb_kql.to_sql(_CLOCK_PROBE, query_now=now).parameters
+        if set(params) <= set(probe) and all(probe[name] == clock for name in params):
+            self.con.execute("INSERT INTO store.cvm_sql VALUES (?, ?, ?)", [key, sql, json.dumps(sorted(params))])
+        return sql, params
+
+
+@lru_cache(maxsize=1)
+def _translator_version() -> str:
+    """duckdb-kql's version, from its installed metadata (importing it would load its parser)."""
+    return version("duckdb-kql")
 
 
 def _digest(*parts: str) -> str:
