@@ -19,7 +19,7 @@ import os
 import re
 import stat
 from dataclasses import dataclass, field
-from typing import Any, Optional
+from typing import Any, NamedTuple, Optional
 
 from ..errors import ArchiveError
 
@@ -132,16 +132,22 @@ def _hour_of(path: str) -> Optional[dt.datetime]:
 
 def classify(path: str) -> Optional[str]:
     """"raw", "metrics", "export" or None (not an archive file) from the name alone."""
-    name = path.lower()
-    if name.endswith(".gz"):
-        name = name[:-3]
-    if not name.endswith(EXPORT_SUFFIXES):
-        return None
     segments = path.split("/")
-    if name.endswith(".json") and any(s.lower() == METRICS_CONTAINER for s in segments):
+    return _kind(segments[-1], any(s.lower() == METRICS_CONTAINER for s in segments[:-1]),
+                 any(s.lower().startswith(RAW_CONTAINER_PREFIX) or s.startswith("resourceId=") for s in segments[:-1]))
+
+
+def _kind(name: str, metrics: bool, raw: bool) -> Optional[str]:
+    """classify for file ``name`` below folders that name the metrics container (``metrics``) or a resource-log
+    container or ``resourceId=`` folder (``raw``)."""
+    low = name.lower()
+    if low.endswith(".gz"):
+        low = low[:-3]
+    if not low.endswith(EXPORT_SUFFIXES):
+        return None
+    if low.endswith(".json") and metrics:
         return "metrics"
-    if name.endswith(".json") and (any(s.lower().startswith(RAW_CONTAINER_PREFIX) for s in segments)
-                                   or any(s.startswith("resourceId=") for s in segments)):
+    if low.endswith(".json") and (raw or low.startswith(RAW_CONTAINER_PREFIX) or name.startswith("resourceId=")):
         return "raw"
     return "export"
 
@@ -203,10 +209,58 @@ def outside_window(segments: list[str], window: Optional[Window]) -> bool:
 
 # -- local folders ---------------------------------------------------------------------------------
 
+_H = re.compile(r"h=(\d{2})")
+_UNSEEN = object()               # no y=/m=/d=/h= folder run above yet
+
+
+class _Here(NamedTuple):
+    """What the local walk knows about a folder from its path, carried down so that no file's path is parsed
+    again: each field gives what :func:`entry_of` would find in the path of a file in this folder."""
+    path: str
+    ym: YearMonth                 # partition_step's state (pruning, d= folders)
+    run: tuple                    # the numbers of the trailing consecutive y=, m=, d= folders
+    hour: Any                     # _hour_of's answer once a y=/m=/d=/h= run is above (None: invalid), else _UNSEEN
+    resource: Optional[str]       # resource_of's answer
+    metrics: bool                 # classify: a segment names the metrics container
+    raw: bool                     # classify: a segment names a resource-log container or starts resourceId=
+    up: Optional["_Here"]         # the parent folder (loop detection)
+    linked: bool = False          # reached through a symbolic link to a folder (its folders may repeat one above)
+
+
+def _descend(here: _Here, path: str, name: str, ym: YearMonth, link: bool = False) -> _Here:
+    """The state of folder ``name`` (at ``path``, a followed symbolic ``link`` or not) below ``here``."""
+    run, hour, resource, head = (), here.hour, here.resource, name[:2]
+    if head == "y=" and _Y.fullmatch(name):
+        run = (int(name[2:]),)
+        if resource is None:       # a resourceId= match ends at a y= folder; once found it stays
+            resource = resource_of(path + "/")
+    elif head == "m=" and len(here.run) == 1 and _M.fullmatch(name) or \
+            head == "d=" and len(here.run) == 2 and _D.fullmatch(name):
+        run = here.run + (int(name[2:]),)
+    elif head == "h=" and len(here.run) == 3 and hour is _UNSEEN and _H.fullmatch(name):
+        try:
+            hour = dt.datetime(*here.run, int(name[2:]))
+        except ValueError:
+            hour = None
+    low = name.lower()
+    return _Here(path, ym, run, hour, resource, here.metrics or low == METRICS_CONTAINER,
+                 here.raw or low.startswith(RAW_CONTAINER_PREFIX) or name.startswith("resourceId="), here,
+                 here.linked or link)
+
+
+def _root(top: str) -> _Here:
+    here = _Here("", (None, None), (), _UNSEEN, None, False, False, None)
+    segments = top.replace(os.sep, "/").split("/")
+    for i, name in enumerate(segments):
+        here = _descend(here, "/".join(segments[:i + 1]), name, (None, None))
+    return here._replace(ym=year_month_of([os.path.basename(top)]), up=None)
+
+
 def list_local(root: str, window_for: Any, prune: Optional[Window] = None) -> Listing:
     """Walk ``root`` (following symbolic links, detecting loops). ``window_for(days)`` gives the Window
     once the d= folders are known (or None: read everything); y=/m= folders outside ``prune`` (known
-    up front when --now is pinned) are not even listed."""
+    up front when --now is pinned) are not even listed. Folders are not stat-ed (the directory entry says
+    what is a folder); only files (size, mtime) and symbolic links are."""
     top = os.path.abspath(os.path.expanduser(root))
     listing = Listing(location=top)
     if not os.path.exists(top):
@@ -219,58 +273,107 @@ def list_local(root: str, window_for: Any, prune: Optional[Window] = None) -> Li
         else:
             listing.entries.append(entry)
         return listing
-    days: list[tuple[str, dt.date, tuple]] = []
-    _walk_local(top, year_month_of([os.path.basename(top)]), listing, days, {_inode(top)}, stop_at_days=True,
-                prune=prune)
+    walk = _LocalWalk(listing, prune)
+    walk.folder(_root(top), stop_at_days=True)
     window = window_for(sorted(listing.days))
-    for path, day, ancestors in days:
+    listed = len(listing.problems)
+    for day, here in walk.days:
         if window is None or window.holds(day):
-            _walk_local(path, year_month_of(path.split(os.sep)), listing, [], set(ancestors), stop_at_days=False)
+            walk.folder(here, stop_at_days=False)
+    # in the order a walk of sorted folders meets them: the d= folders' after the rest
+    listing.problems[:listed] = sorted(listing.problems[:listed], key=_walk_order)
+    listing.problems[listed:] = sorted(listing.problems[listed:], key=_walk_order)
     listing.entries.sort(key=lambda e: e.path)
     return listing
 
 
-def _inode(path: str) -> tuple[int, int]:
-    st = os.stat(path)
-    return st.st_dev, st.st_ino
+def _walk_order(problem: Problem) -> list[str]:
+    return problem.path.split(os.sep)
 
 
-def _walk_local(path: str, ym: YearMonth, listing: Listing, days: list, ancestors: set,
-                stop_at_days: bool, prune: Optional[Window] = None) -> None:
-    try:
-        with os.scandir(path) as it:
-            children = sorted(it, key=lambda e: e.name)
-    except OSError as exc:
-        listing.problems.append(Problem(path, "unreadable", exc.strerror or type(exc).__name__, resource_of(path)))
-        return
-    for child in children:
+class _LocalWalk:
+    def __init__(self, listing: Listing, prune: Optional[Window]):
+        self.listing, self.prune = listing, prune
+        self.days: list[tuple[dt.date, _Here]] = []      # the d= folders met with stop_at_days
+        self.keys: dict[str, Optional[tuple[int, int]]] = {}   # folder -> (device, inode), stat-ed on demand
+
+    def key(self, path: str) -> Optional[tuple[int, int]]:
+        if path not in self.keys:
+            try:
+                st = os.stat(path)
+                self.keys[path] = (st.st_dev, st.st_ino)
+            except OSError:
+                self.keys[path] = None
+        return self.keys[path]
+
+    def loops(self, here: _Here, key: tuple[int, int]) -> bool:
+        """True when the folder ``key`` is ``here`` or a folder above it. Only a link, or a folder below a link,
+        can close a loop: the folders above are stat-ed only then."""
+        while here is not None:
+            if self.key(here.path) == key:
+                return True
+            here = here.up
+        return False
+
+    def folder(self, here: _Here, stop_at_days: bool) -> None:
+        listing = self.listing
         try:
-            st = os.stat(child.path)          # follows links
+            with os.scandir(here.path) as it:
+                children = list(it)
         except OSError as exc:
-            listing.problems.append(Problem(child.path, "unreadable", exc.strerror or "broken link",
-                                            resource_of(child.path)))
-            continue
-        if stat.S_ISDIR(st.st_mode):
-            key = (st.st_dev, st.st_ino)
-            if key in ancestors:
-                listing.problems.append(Problem(child.path, "symlink_loop", "links back to a folder above it",
-                                                resource_of(child.path)))
-                continue
-            child_ym, part = partition_step(ym, child.name)
-            if part and part[0] in ("y", "m") and outside_year_month(child_ym, prune):
-                continue
-            if stop_at_days and part and part[0] == "d":
-                if part[1] is not None:
-                    listing.days.add(part[1])
-                    days.append((child.path, part[1], frozenset(ancestors | {key})))
-                continue
-            _walk_local(child.path, child_ym, listing, days, ancestors | {key}, stop_at_days, prune)
-        elif stat.S_ISREG(st.st_mode):
-            entry = entry_of(child.path.replace(os.sep, "/"), st.st_size, str(st.st_mtime_ns))
-            if entry is None:
-                listing.ignored += 1
-            else:
-                listing.entries.append(entry)
+            listing.problems.append(Problem(here.path, "unreadable", exc.strerror or type(exc).__name__,
+                                            resource_of(here.path)))
+            return
+        for child in children:
+            if child.is_dir(follow_symlinks=False) and not here.linked:
+                self.subfolder(here, child, stop_at_days)     # a folder of the tree: it cannot close a loop
+            elif child.is_dir(follow_symlinks=False) or child.is_symlink():
+                try:
+                    st = os.stat(child.path)          # follows links
+                except OSError as exc:
+                    listing.problems.append(Problem(child.path, "unreadable", exc.strerror or "broken link",
+                                                    resource_of(child.path)))
+                    continue
+                if stat.S_ISDIR(st.st_mode):
+                    self.keys[child.path] = (st.st_dev, st.st_ino)
+                    if self.loops(here, self.keys[child.path]):
+                        listing.problems.append(Problem(child.path, "symlink_loop", "links back to a folder above "
+                                                        "it", resource_of(child.path)))
+                        continue
+                    self.subfolder(here, child, stop_at_days, link=True)
+                elif stat.S_ISREG(st.st_mode):
+                    self.file(here, child, st)
+            elif child.is_file(follow_symlinks=False):
+                self.file(here, child, None)
+
+    def subfolder(self, here: _Here, child: os.DirEntry, stop_at_days: bool, link: bool = False) -> None:
+        child_ym, part = partition_step(here.ym, child.name)
+        if part and part[0] in ("y", "m") and outside_year_month(child_ym, self.prune):
+            return
+        below = _descend(here, child.path, child.name, child_ym, link)
+        if stop_at_days and part and part[0] == "d":
+            if part[1] is not None:
+                self.listing.days.add(part[1])
+                self.days.append((part[1], below))
+            return
+        self.folder(below, stop_at_days)
+
+    def file(self, here: _Here, child: os.DirEntry, st: Optional[os.stat_result]) -> None:
+        """Add file ``child`` of folder ``here`` (``st``: its followed link's stat; else stat-ed here, when it is an
+        archive file) as :func:`entry_of` would, without parsing its path."""
+        kind = _kind(child.name, here.metrics, here.raw)
+        if kind is None:
+            self.listing.ignored += 1
+            return
+        try:
+            st = st or child.stat()
+        except OSError as exc:
+            self.listing.problems.append(Problem(child.path, "unreadable", exc.strerror or type(exc).__name__,
+                                                 resource_of(child.path)))
+            return
+        hour = None if kind == "export" or here.hour is _UNSEEN else here.hour
+        self.listing.entries.append(Entry(child.path.replace(os.sep, "/"), st.st_size, str(st.st_mtime_ns), kind,
+                                          hour, here.resource))
 
 
 def short_error(exc: Exception) -> str:
