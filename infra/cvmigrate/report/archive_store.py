@@ -144,27 +144,29 @@ def _schema(con: Any) -> None:
 
 def sync(con: Any, listing: Listing, retention_start: Optional[dt.datetime]) -> list[Entry]:
     """Record this run's listing (TEMP cvm_listed), forget files changed since they were ingested and raw
-    blobs older than ``retention_start``; return the entries to ingest (new or changed)."""
+    blobs older than ``retention_start``; return the entries to ingest (new or changed). The listing is compared
+    with the store in one join in the database: only the paths to ingest come back (none on an unchanged
+    archive)."""
     entries = listing.entries
     con.execute("CREATE OR REPLACE TEMP TABLE cvm_listed AS SELECT * FROM (SELECT unnest($1) AS path, "
                 "unnest($2)::BIGINT AS size, unnest($3) AS version) ",
                 [[e.path for e in entries], [e.size for e in entries], [e.version for e in entries]])
-    con.execute("""CREATE OR REPLACE TEMP TABLE cvm_stale AS
-        SELECT f.path FROM store.cvm_files f JOIN cvm_listed l USING (path)
-        WHERE f.size <> l.size OR f.version <> l.version""")
-    if retention_start is not None:
-        con.execute("INSERT INTO cvm_stale SELECT path FROM store.cvm_files WHERE hour < ?", [retention_start])
-    if con.execute("SELECT count(*) FROM cvm_stale").fetchall()[0][0]:
+    todo = con.execute("""SELECT l.path, f.path IS NOT NULL FROM cvm_listed l LEFT JOIN store.cvm_files f USING (path)
+        WHERE f.path IS NULL OR f.size <> l.size OR f.version <> l.version""").fetchall()
+    changed = [path for path, known in todo if known]
+    old = retention_start is not None and con.execute(
+        "SELECT count(*) FROM store.cvm_files WHERE hour < ?", [retention_start]).fetchall()[0][0]
+    if changed or old:
+        con.execute("CREATE OR REPLACE TEMP TABLE cvm_stale AS SELECT unnest($1::VARCHAR[]) AS path UNION ALL "
+                    "SELECT path FROM store.cvm_files WHERE hour < $2", [changed, retention_start])
         con.execute("BEGIN")
         for table in ("store.cvm_files", "store.cvm_skips"):
             con.execute(f"DELETE FROM {table} WHERE path IN (SELECT path FROM cvm_stale)")
         for table in TABLES.values():
             con.execute(f"DELETE FROM {table} WHERE _file IN (SELECT path FROM cvm_stale)")
         con.execute("COMMIT")
-    have = {row[0] for row in con.execute(
-        "SELECT path FROM cvm_listed l WHERE EXISTS "
-        "(SELECT 1 FROM store.cvm_files f WHERE f.path = l.path)").fetchall()}
-    return [e for e in entries if e.path not in have]
+    new = {path for path, _ in todo}
+    return [e for e in entries if e.path in new] if new else []
 
 
 def record_files(con: Any, entries: list[Entry]) -> None:
