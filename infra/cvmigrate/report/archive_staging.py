@@ -170,26 +170,38 @@ def insert_raw(con: Any) -> None:
         FROM cvm_stage WHERE reason IS NULL AND cat IN ({cognitive})
     """)
     aml_schema = table_schemas()["AmlOnlineEndpointTrafficLog"]
-    from_properties = ",\n".join(
-        f"{_cast(_prop(col), kind)} AS \"{col}\"" for col, kind in aml_schema.items() if col not in _AML_ENVELOPE)
+    read = [col for col in aml_schema if col not in _AML_ENVELOPE]
+    paths, prop = _property_paths(["EndpointName", *read])
+    from_properties = ",\n".join(f"{_cast(prop[col], aml_schema[col])} AS \"{col}\"" for col in read)
     con.execute(f"""
         INSERT INTO store.cvm_aml BY NAME
         SELECT _file, _rh, t AS TimeGenerated, location AS Location, operationName AS OperationName,
                rid.name AS AzureMLWorkspaceName,
-               coalesce({_prop('EndpointName')}, rid.child) AS EndpointName,
+               coalesce({prop['EndpointName']}, rid.child) AS EndpointName,
                lower(resourceId) AS _ResourceId, lower(rid.sub) AS _SubscriptionId,
                'AmlOnlineEndpointTrafficLog' AS Type, 'Azure' AS SourceSystem,
                {from_properties}
-        FROM cvm_stage WHERE reason IS NULL AND cat = '{AML_TRAFFIC_CATEGORY}'
+        FROM (SELECT *, json_extract_string(properties, {paths}) AS _p FROM cvm_stage
+              WHERE reason IS NULL AND cat = '{AML_TRAFFIC_CATEGORY}')
     """)
 
 
-def _prop(column: str) -> str:
-    """A property of the raw record under the column's name or its camelCase form."""
-    camel = column[0].lower() + column[1:]
-    names = [column] if camel == column else [column, camel]
-    return "coalesce(" + ", ".join(f"json_extract_string(properties, '$.{n}')" for n in names) + ")" \
-        if len(names) > 1 else f"json_extract_string(properties, '$.{column}')"
+def _property_paths(columns: list[str]) -> tuple[str, dict[str, str]]:
+    """The JSON paths of the raw record's ``properties`` for ``columns`` (each under the column's name or its
+    camelCase form: the storage key names are not published) as one list literal, read in one parse of the
+    properties into ``_p``, and per column the expression of its value (the first path that is set).
+    One parse per record, not two per column: 5x faster on AML traffic."""
+    paths: list[str] = []
+    prop: dict[str, str] = {}
+    for column in dict.fromkeys(columns):
+        camel = column[0].lower() + column[1:]
+        names = [column] if camel == column else [column, camel]
+        refs = []
+        for name in names:
+            paths.append(f"'$.{name}'")
+            refs.append(f"_p[{len(paths)}]")
+        prop[column] = f"coalesce({', '.join(refs)})" if len(refs) > 1 else refs[0]
+    return "[" + ", ".join(paths) + "]", prop
 
 
 def _export_columns() -> dict[str, str]:
