@@ -120,6 +120,7 @@ def _from_archive(args, cfg, params, queries, now):
     memo = QueryMemo(con, stats.fingerprint)
     results = run_local(con, queries, now, run=lambda _con, text, at: memo.run(text, at))
     memo.prune()
+    con.close()                   # the store is written and released before the report is
     if not stats.complete:
         # For the verdict (report.cutover): the load was incomplete; source.load.problems names the files.
         results.problems["archive"] = (f"{len(stats.problems)} file(s) or folder(s) could not be read "
