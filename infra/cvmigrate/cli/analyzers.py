@@ -6,8 +6,6 @@ from __future__ import annotations
 import argparse
 import os
 
-import httpx
-
 from ..config import load_stack_file
 from ..content_understanding.analyzers_api import ContentUnderstandingClient
 from ..content_understanding.sync import sync_analyzers
@@ -44,6 +42,7 @@ def _token() -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    import httpx  # heavy SDK (httpx, ~0.05 s): loaded when a call is made, not on every CLI start (status)
     try:
         url = httpx.URL(args.endpoint)
     except httpx.InvalidURL:

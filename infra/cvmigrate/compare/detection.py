@@ -15,15 +15,13 @@ from __future__ import annotations
 
 from typing import Iterable, Optional
 
-import numpy as np
-
 from .classification import per_tag
 from .dataset import Box, Sample
 from .target import Prediction
 
 IOU = 0.5
 MAX_DETS = 100
-REC_THRS = np.linspace(0.0, 1.0, 101)
+REC_THRS = (0.0, 1.0, 101)       # COCO's recall thresholds: numpy.linspace(*REC_THRS)
 
 
 def iou(a: Box, b: Box) -> float:
@@ -39,6 +37,7 @@ def iou(a: Box, b: Box) -> float:
 def match_image(gts: list[Box], dets: list[Box], threshold: float = IOU,
                 max_dets: int = MAX_DETS) -> list[tuple[float, bool]]:
     """(score, true positive?) for the kept detections of one image and one tag, best score first."""
+    import numpy as np  # heavy SDK (~0.1 s): only when detections are scored, not at CLI start-up (status)
     order = np.argsort([-d.score for d in dets], kind="mergesort")[:max_dets]
     taken = [False] * len(gts)
     out = []
@@ -64,6 +63,7 @@ def average_precision(pairs_by_image: Iterable[list[tuple[float, bool]]], positi
     pairs = [p for image in pairs_by_image for p in image]
     if not pairs:
         return 0.0
+    import numpy as np  # heavy SDK (~0.1 s): only when detections are scored, not at CLI start-up (status)
     order = np.argsort([-s for s, _ in pairs], kind="mergesort")
     hits = np.array([pairs[i][1] for i in order], dtype=float)
     tp, fp = np.cumsum(hits), np.cumsum(1.0 - hits)
@@ -72,7 +72,7 @@ def average_precision(pairs_by_image: Iterable[list[tuple[float, bool]]], positi
         precision = (tp / (tp + fp + np.spacing(1))).tolist()
         for i in range(len(precision) - 1, 0, -1):
             precision[i - 1] = max(precision[i - 1], precision[i])
-        idx = np.searchsorted(recall, REC_THRS, side="left")
+        idx = np.searchsorted(recall, np.linspace(*REC_THRS), side="left")
         return float(np.mean([precision[i] if i < len(precision) else 0.0 for i in idx]))
     precision = tp / (tp + fp)
     mrec = np.concatenate(([0.0], recall, [1.0]))

@@ -17,15 +17,16 @@ import time
 from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Callable, Optional
-
-import httpx
+from typing import TYPE_CHECKING, Callable, Optional
 
 from ..export.files import write_json_atomic
 from .dataset import Sample, Selection
 from ..errors import CompareError
 from .target import Prediction, ScoreFailure, Target, cache_key
 from .transport import Reply, Transient, send
+
+if TYPE_CHECKING:  # annotations only: httpx loads when scoring starts
+    import httpx
 
 CACHE = "cache"
 
@@ -129,6 +130,7 @@ def score_all(selection: Selection, targets: dict[str, Target], out: Path, *, co
     if concurrency < 1:
         raise CompareError(f"{concurrency} must be 1 or more", field="concurrency")
     stats = RunStats()
+    import httpx  # heavy SDK (httpx, ~0.05 s): loaded when a call is made, not on every CLI start (status)
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
     results: dict[str, dict[str, Outcome]] = {role: {} for role in targets}
     with httpx.Client(timeout=timeout, limits=limits) as client, ThreadPoolExecutor(concurrency) as pool:

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from typing import Any, Callable, Optional
-
-import httpx
+from typing import TYPE_CHECKING, Any, Callable, Optional
 
 from ..customvision.http import backoff_seconds, retry_after_seconds
+
+if TYPE_CHECKING:  # annotations only: httpx loads when a call is made
+    import httpx
 
 RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 MAX_ATTEMPTS = 6
@@ -50,6 +51,7 @@ def _body(response: httpx.Response) -> Any:
 
 def send(client: httpx.Client, spec: RequestSpec, *, sleep: Callable[[float], None] = time.sleep,
          max_attempts: int = MAX_ATTEMPTS, on_retry: Optional[Callable[[float], None]] = None) -> Reply:
+    import httpx  # heavy SDK (httpx, ~0.05 s): loaded when a call is made, not on every CLI start (status)
     for attempt in range(1, max_attempts + 1):
         started = time.perf_counter()
         try:

@@ -9,12 +9,13 @@ Error bodies: ``{"error": {"code", "message"}}``. Messages never carry the key.
 from __future__ import annotations
 
 import time
-from typing import Any, Callable, Optional
-
-import httpx
+from typing import TYPE_CHECKING, Any, Callable, Optional
 
 from ..errors import UserError
 from .service import service_facts
+
+if TYPE_CHECKING:  # annotations only: httpx loads when the client is made
+    import httpx
 
 DONE = {"succeeded", "failed"}
 
@@ -29,6 +30,7 @@ class ContentUnderstandingClient:
                  sleep: Callable[[float], None] = time.sleep, transport: Optional[httpx.BaseTransport] = None):
         if not (key or token):
             raise ContentUnderstandingError("no credential: pass a key or an Entra token")
+        import httpx  # heavy SDK (httpx, ~0.05 s): loaded when a call is made, not on every CLI start (status)
         headers = {"Ocp-Apim-Subscription-Key": key} if key else {"Authorization": f"Bearer {token}"}
         self.endpoint = endpoint.rstrip("/")
         self._http = httpx.Client(headers=headers, timeout=30.0, transport=transport)
@@ -48,6 +50,7 @@ class ContentUnderstandingClient:
         return f"{self.endpoint}/contentunderstanding/analyzers/{analyzer_id}"
 
     def _call(self, method: str, url: str, what: str, **kwargs: Any) -> httpx.Response:
+        import httpx  # heavy SDK (httpx, ~0.05 s): loaded when a call is made, not on every CLI start (status)
         try:
             response = self._http.request(method, url, params=self._params, **kwargs)
         except httpx.HTTPError as exc:

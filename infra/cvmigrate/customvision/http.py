@@ -9,12 +9,13 @@ from __future__ import annotations
 import email.utils
 import json
 import time
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 from urllib.parse import urlsplit
 
-import httpx
-
 from ..errors import TrainingApiError
+
+if TYPE_CHECKING:  # annotations only: httpx loads when a client is made
+    import httpx
 
 API_BASE = "/customvision/v3.3/training"
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})

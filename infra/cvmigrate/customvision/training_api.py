@@ -17,15 +17,16 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterator, Optional
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Optional
 from urllib.parse import urlsplit
-
-import httpx
 
 from ..errors import ImageUrlUnavailable, ServiceError, TrainingApiError
 from ..redaction import redact, register
 from .http import (API_BASE, RETRY_STATUSES, backoff_seconds, check_key, error_body, normalise_endpoint,
                    retry_after_seconds)
+
+if TYPE_CHECKING:  # annotations only: httpx loads when the client is made
+    import httpx
 
 PAGE_SIZE = 256                 # GetTaggedImages/GetUntaggedImages: "take ... limited to 256"
 BY_IDS_LIMIT = 256              # GetImagesByIds: "imageIds ... Limited to 256"
@@ -67,6 +68,7 @@ class TrainingClient:
         self.base_url = self.endpoint + API_BASE
         self._sleep = sleep or time.sleep
         self._max_attempts = max_attempts
+        import httpx  # heavy SDK (httpx, ~0.05 s): loaded when a call is made, not on every CLI start (status)
         limits = httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_connections)
         self._api = httpx.Client(base_url=self.base_url, headers={"Training-Key": key},
                                  timeout=timeout, limits=limits)
@@ -89,6 +91,7 @@ class TrainingClient:
     # --- transport -------------------------------------------------------------------------------
 
     def _send(self, operation: str, send: Callable[[], httpx.Response]) -> httpx.Response:
+        import httpx  # heavy SDK (httpx, ~0.05 s): loaded when a call is made, not on every CLI start (status)
         attempt = 0
         while True:
             attempt += 1
@@ -227,6 +230,7 @@ class TrainingClient:
 
     def download(self, project_id: str, uri: str, dest: Path, operation: str) -> Downloaded:
         """Stream a SAS URL (or, for a relative path, GetArtifact) into ``dest`` with its sha256."""
+        import httpx  # heavy SDK (httpx, ~0.05 s): loaded when a call is made, not on every CLI start (status)
         absolute = bool(urlsplit(uri).scheme)
 
         def send() -> httpx.Response:

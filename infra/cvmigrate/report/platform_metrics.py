@@ -23,8 +23,6 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, Callable, Optional, Sequence
 
-from azure.core.exceptions import AzureError, ClientAuthenticationError, HttpResponseError
-
 from ..clouds import DEFAULT_CLOUD, Cloud, clouds
 from ..errors import SourceError
 
@@ -105,6 +103,8 @@ def read_platform_totals(cfg: Any, *, start: dt.datetime, end: dt.datetime, clou
 
 
 def _read_batch(client: Any, group: Sequence[Target], region: str, result: PlatformTotals) -> None:
+    # heavy SDK (azure-core): only when readiness reads the metrics store, not on every CLI start
+    from azure.core.exceptions import AzureError, ClientAuthenticationError, HttpResponseError
     try:
         answers = client.query_resources(
             resource_ids=[t.resource_id for t in group], metric_namespace=NAMESPACE, metric_names=[METRIC],

@@ -9,9 +9,6 @@ import re
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from typing import Any, Callable, Mapping, Optional, Sequence
 
-from azure.core.exceptions import AzureError, HttpResponseError
-from azure.monitor.query import LogsQueryStatus
-
 from ..clouds import DEFAULT_CLOUD, Cloud, clouds
 from ..config.patterns import is_guid
 from ..errors import SourceError
@@ -122,6 +119,8 @@ def run_workspace(workspace_id: str, queries: Mapping[str, Any], *, client: Any,
 
 def _query_one(client: Any, workspace_id: str, text: str) -> Any:
     """The response of one query, or the HttpResponseError it raised (403/404 raise SourceError)."""
+    # heavy SDK (azure-core): imported only for `status --workspace`, not on every CLI start
+    from azure.core.exceptions import AzureError, HttpResponseError
     try:
         # POST is not in azure-core's retry allowlist (only 500/503/504 are retried for it); a query is
         # read-only, so throttling (429) is retried like a GET, with back-off and Retry-After.
@@ -139,6 +138,7 @@ def _query_one(client: Any, workspace_id: str, text: str) -> Any:
 
 
 def _record(results: QueryResults, name: str, response: Any) -> None:
+    from azure.monitor.query import LogsQueryStatus  # heavy SDK: only for `status --workspace`
     status = getattr(response, "status", None)
     if status == LogsQueryStatus.SUCCESS:
         results.rows[name] = _rows(response.tables)
