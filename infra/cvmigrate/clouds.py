@@ -14,9 +14,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Mapping, Optional
 
-import yaml
-
 from .errors import UserError
+from .paths import load_data_yaml
 
 DEFAULT_CLOUD = "AzureCloud"
 ENV_VAR = "AZURE_CLOUD"
@@ -100,7 +99,7 @@ _FIELDS = {
 @lru_cache(maxsize=1)
 def clouds() -> dict[str, Cloud]:
     """Every known cloud by its canonical name, read once from clouds.yaml."""
-    doc = yaml.safe_load(REGISTRY.read_text(encoding="utf-8"))
+    doc = load_data_yaml(REGISTRY.read_text(encoding="utf-8"))
     return {name: Cloud(name=name, aliases=tuple(spec["aliases"]),
                         **{attr: spec[key] for key, attr in _FIELDS.items()})
             for name, spec in doc["clouds"].items()}

@@ -12,10 +12,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterable, Optional
 
-import yaml
-
 from .config.replacement_refs import TARGETS
-from .paths import queries_dir
+from .paths import load_data_yaml, queries_dir
 
 FEATURE_MAP_FILE = "feature_map.yaml"
 IA_OPERATIONS_FILE = "ia_operations.yaml"
@@ -87,7 +85,7 @@ class FeatureMapError(ValueError):
 @lru_cache(maxsize=1)
 def load_feature_map() -> FeatureMap:
     path = queries_dir() / FEATURE_MAP_FILE
-    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    raw = load_data_yaml(path.read_text(encoding="utf-8")) or {}
     features = []
     seen: dict[str, str] = {}
     for name, entry in (raw.get("features") or {}).items():
@@ -119,7 +117,7 @@ def ia_operation_rows() -> tuple[dict[str, str], ...]:
     (queries/ia_operations.yaml): ``{alias, feature, destination, covered_by}``, alias as :func:`log_key` makes
     it, covered_by comma-separated, sorted by alias."""
     path = queries_dir() / IA_OPERATIONS_FILE
-    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    raw = load_data_yaml(path.read_text(encoding="utf-8")) or {}
     fmap = load_feature_map()
     rows: dict[str, dict[str, str]] = {}
     for i, entry in enumerate(raw.get("operations") or []):

@@ -12,11 +12,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Optional, Union
 
-import yaml
-
 from ..config.alerts import Thresholds, threshold_attr
 from ..config.patterns import iso_duration_minutes
-from ..paths import queries_dir
+from ..paths import load_data_yaml, queries_dir
 
 # Azure caps a log search alert's query time range at two days, whatever ago() the query uses
 # (learn.microsoft.com/azure/azure-monitor/alerts/alerts-create-log-alert-rule, "Override query time range").
@@ -133,7 +131,7 @@ def smallest_allowed(kind: str, at_least_minutes: int) -> str:
 
 @lru_cache(maxsize=4)
 def load_catalogue(path: Optional[Path] = None) -> tuple[Alert, ...]:
-    doc = yaml.safe_load((path or catalogue_path()).read_text(encoding="utf-8"))
+    doc = load_data_yaml((path or catalogue_path()).read_text(encoding="utf-8"))
     out: list[Alert] = []
     for entry in doc["alerts"]:
         if entry["kind"] == "activityLog":

@@ -11,11 +11,9 @@ from __future__ import annotations
 import json
 from typing import Any, Mapping, Sequence
 
-import yaml
-
 from .. import naming
 from ..config.stack_config import StackConfig
-from ..paths import dashboards_dir
+from ..paths import dashboards_dir, load_data_yaml
 from .queries import RenderedQuery, template_environment
 
 SCHEMA_URL = "https://github.com/Microsoft/Application-Insights-Workbooks/blob/master/schema/workbook.json"
@@ -41,7 +39,7 @@ def canonical_json(document: Any) -> str:
 
 def load_layout(context: Mapping[str, Any]) -> dict[str, Any]:
     text = template_environment(str(dashboards_dir())).get_template("workbook.layout.yaml.j2").render(**context)
-    return yaml.safe_load(text)
+    return load_data_yaml(text)
 
 
 def build_workbook(cfg: StackConfig, queries: Mapping[str, RenderedQuery], params: Mapping[str, Any],

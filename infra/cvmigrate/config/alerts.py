@@ -13,9 +13,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-import yaml
-
-from ..paths import queries_dir
+from ..paths import load_data_yaml, queries_dir
 from .reader import Node
 from .stack_file import Secret
 
@@ -52,7 +50,7 @@ def query_windows() -> dict[str, int]:
 
 
 def _data_file() -> dict[str, Any]:
-    return yaml.safe_load((queries_dir() / "thresholds.yaml").read_text(encoding="utf-8"))
+    return load_data_yaml((queries_dir() / "thresholds.yaml").read_text(encoding="utf-8"))
 
 
 @dataclass(frozen=True)

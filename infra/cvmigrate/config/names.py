@@ -12,9 +12,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Optional
 
-import yaml
-
 from .. import naming
+from ..paths import load_data_yaml
 from .problems import Problems
 from .stack_config import StackConfig, WorkloadConfig
 from .replacement import endpoint_name, foundry_account_name, shared_foundry_account_name
@@ -50,7 +49,7 @@ class NameRule:
 
 @lru_cache(maxsize=1)
 def name_rules() -> dict[str, NameRule]:
-    data = yaml.safe_load(RULES_FILE.read_text(encoding="utf-8"))["rules"]
+    data = load_data_yaml(RULES_FILE.read_text(encoding="utf-8"))["rules"]
     return {kind: NameRule(kind=kind, what=r["what"], min=r["min"], max=r["max"], pattern=r["pattern"],
                            scope=r["scope"], source=str(r["source"]), forbid=tuple(r.get("forbid") or ()),
                            dash_then_letter=bool(r.get("dash_then_letter")))

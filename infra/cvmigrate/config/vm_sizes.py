@@ -9,7 +9,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Optional
 
-import yaml
+from ..paths import load_data_yaml
 
 SIZES_FILE = Path(__file__).resolve().parent.parent / "gpu_sizes.yaml"
 N_SERIES = re.compile(r"Standard_N[CDGV]", re.IGNORECASE)
@@ -34,7 +34,7 @@ class SizeVerdict:
 
 @lru_cache(maxsize=1)
 def gpu_series() -> tuple[GpuSeries, ...]:
-    data = yaml.safe_load(SIZES_FILE.read_text(encoding="utf-8"))["series"]
+    data = load_data_yaml(SIZES_FILE.read_text(encoding="utf-8"))["series"]
     return tuple(GpuSeries(name=s["name"], sizes=tuple(s["sizes"]), retired=s.get("retired"),
                            cuda=bool(s.get("cuda", False)), source=s["source"]) for s in data)
 

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
+from ..paths import load_data_yaml
 
 SERVICE_FILE = Path(__file__).with_name("service.yaml")
 
@@ -21,7 +21,7 @@ class ServiceFacts:
 
 @lru_cache(maxsize=1)
 def service_facts() -> ServiceFacts:
-    raw = yaml.safe_load(SERVICE_FILE.read_text(encoding="utf-8"))
+    raw = load_data_yaml(SERVICE_FILE.read_text(encoding="utf-8"))
     return ServiceFacts(api_version=str(raw["apiVersion"]), regions=tuple(raw["regions"]),
                         image_field_methods=tuple(raw["imageFieldMethods"]), max_fields=int(raw["maxFields"]),
                         max_classify_categories=int(raw["maxClassifyCategories"]))

@@ -6,9 +6,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
 from ..customvision.tagnames import case_groups
+from ..paths import load_data_yaml
 
 HYGIENE_FILE = Path(__file__).with_name("hygiene.yaml")
 
@@ -28,7 +27,7 @@ class Thresholds:
 
 @lru_cache(maxsize=1)
 def thresholds() -> Thresholds:
-    data = yaml.safe_load(HYGIENE_FILE.read_text(encoding="utf-8"))
+    data = load_data_yaml(HYGIENE_FILE.read_text(encoding="utf-8"))
     return Thresholds(int(data["recommended_images_per_tag"]), int(data["minimum_images_per_tag"]),
                       float(data["max_imbalance_ratio"]))
 

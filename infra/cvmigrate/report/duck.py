@@ -15,9 +15,7 @@ import json
 from functools import lru_cache
 from typing import Any, Iterable, Mapping, Optional
 
-import yaml
-
-from ..paths import queries_dir
+from ..paths import load_data_yaml, queries_dir
 
 # Kusto scalar type -> DuckDB column type.
 DUCK_TYPES = {
@@ -29,7 +27,7 @@ DUCK_TYPES = {
 @lru_cache(maxsize=1)
 def table_schemas() -> dict[str, dict[str, str]]:
     """``{table: {column: kusto type}}`` from queries/tables.yaml (every database)."""
-    doc = yaml.safe_load((queries_dir() / "tables.yaml").read_text(encoding="utf-8"))
+    doc = load_data_yaml((queries_dir() / "tables.yaml").read_text(encoding="utf-8"))
     return {name: dict(spec["columns"]) for name, spec in doc["tables"].items()}
 
 

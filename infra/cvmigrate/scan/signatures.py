@@ -8,9 +8,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Optional
 
-import yaml
-
 from ..feature_map import FeatureMap, load_feature_map, normalise
+from ..paths import load_data_yaml
 
 SIGNATURES_FILE = Path(__file__).with_name("signatures.yaml")
 
@@ -149,7 +148,7 @@ def parse_row(raw: dict, where: str, languages: set[str], fmap: FeatureMap) -> S
 
 @lru_cache(maxsize=1)
 def load_catalogue() -> Catalogue:
-    raw = yaml.safe_load(SIGNATURES_FILE.read_text(encoding="utf-8")) or {}
+    raw = load_data_yaml(SIGNATURES_FILE.read_text(encoding="utf-8")) or {}
     fmap = load_feature_map()
     languages = tuple(
         Language(name=name, extensions=tuple(e.lower() for e in _tuple(spec.get("extensions"))),
