@@ -26,8 +26,8 @@ FILES = ["PT1H.json", "PT1H.json.gz", "rows.ndjson", "a.JSONL", "insights-logs-o
          "notes.txt"]
 
 
-def listing(root, days=400):
-    return list_local(str(root), lambda found: Window.ending(dt.datetime(2027, 6, 1), days))
+def listing(root, days=400, prune=None):
+    return list_local(str(root), lambda found: Window.ending(dt.datetime(2027, 6, 1), days), prune)
 
 
 def odd_archive(root):
@@ -82,3 +82,17 @@ def test_a_loop_closed_by_a_folder_below_a_link_is_found_where_it_closes(tmp_pat
     assert [e.path.removeprefix(str(root)) for e in found.entries] == [
         f"/{BASE}/y=2027/m=05/d=30/h=10/m=00/PT1H.json", "/ylink/m=05/d=30/h=10/m=00/PT1H.json"]
     assert [(e.kind, e.hour) for e in found.entries] == [("raw", dt.datetime(2027, 5, 30, 10)), ("export", None)]
+
+
+def test_below_a_day_folder_every_folder_is_listed_whatever_its_name_says(tmp_path):
+    """y=/m= folders outside the window are pruned on the way down to the d= folders, never below one: a folder
+    named like a partition inside a day is just a folder (its files' hour is the day's)."""
+    root = tmp_path / "archive"
+    nested = root / BASE / "y=2027/m=05/d=30/h=01/y=1999/m=01/d=01/h=00"
+    nested.mkdir(parents=True)
+    (nested / "PT1H.json").write_text("{}\n")
+    (root / BASE / "y=1999/m=01/d=01/h=00").mkdir(parents=True)
+    (root / BASE / "y=1999/m=01/d=01/h=00/PT1H.json").write_text("{}\n")
+    found = listing(root, days=60, prune=Window.ending(dt.datetime(2027, 6, 1), 60))
+    assert [(e.path.removeprefix(str(root)), e.hour) for e in found.entries] == [
+        (f"/{BASE}/y=2027/m=05/d=30/h=01/y=1999/m=01/d=01/h=00/PT1H.json", dt.datetime(2027, 5, 30, 1))]

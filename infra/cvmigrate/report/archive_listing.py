@@ -347,11 +347,14 @@ class _LocalWalk:
                 self.file(here, child, None)
 
     def subfolder(self, here: _Here, child: os.DirEntry, stop_at_days: bool, link: bool = False) -> None:
+        if not stop_at_days:           # below a d= folder: every folder is listed, no partition is looked for
+            self.folder(_descend(here, child.path, child.name, here.ym, link), stop_at_days)
+            return
         child_ym, part = partition_step(here.ym, child.name)
         if part and part[0] in ("y", "m") and outside_year_month(child_ym, self.prune):
             return
         below = _descend(here, child.path, child.name, child_ym, link)
-        if stop_at_days and part and part[0] == "d":
+        if part and part[0] == "d":
             if part[1] is not None:
                 self.listing.days.add(part[1])
                 self.days.append((part[1], below))
