@@ -25,9 +25,12 @@ def test_a_small_version_of_the_status_benchmark_reports_every_case(capsys):
         assert cases[case]["ratio"]["noCacheWall"] == round(run["wallSeconds"] / floor["wallSeconds"], 3)
     assert cases["small"]["files"] == 100 and cases["blob"]["files"] == 30 and cases["day"]["dayFiles"] > 0
     assert 0 < cases["rerun"]["ratio"]["ofFirstRun"] < 1 and cases["rerun"]["filesRead"] == 0
-    assert cases["day"]["filesRead"] == cases["day"]["dayFiles"]
+    assert cases["day"]["filesRead"] == cases["day"]["dayFiles"] < cases["day"]["twoDayFiles"]
+    assert cases["day"]["filesReadTwo"] == cases["day"]["twoDayFiles"]
     assert isinstance(cases["day"]["met"], bool) and cases["day"]["ratio"]["addedDayOfFirstRunPerDay"] > 0
     # the split: the same cache with the answers forgotten reads no file and runs every query
     assert cases["day"]["filesReadAfresh"] == 0 and cases["day"]["queriesAfresh"]["wallSeconds"] > 0
     assert cases["day"]["daysOwnSeconds"] == round(max(cases["day"]["addedDay"]["wallSeconds"]
                                                        - cases["day"]["queriesAfresh"]["wallSeconds"], 0), 2)
+    day = cases["day"]
+    assert abs(day["secondDaySeconds"] - (day["twoDaysOwnSeconds"] - day["daysOwnSeconds"])) < 0.02

@@ -82,9 +82,9 @@ def _read_raw_text(con: Any, paths: list[str]) -> None:
     unparseable line is a row of nulls. A file with unparseable lines that is one JSON object as a whole (a
     pretty-printed ``{"records": [...]}`` blob) is read whole."""
     columns = {**RAW_COLUMNS, "records": "JSON"}
-    con.execute(f"""CREATE OR REPLACE TEMP TABLE cvm_lines AS
-        SELECT filename AS _file, unnest(string_split(content, chr(10))) AS line FROM read_text({file_list(paths)})""")
-    con.execute("DELETE FROM cvm_lines WHERE trim(line, ' ' || chr(9) || chr(13)) = ''")
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE cvm_lines AS SELECT * FROM (
+        SELECT filename AS _file, unnest(string_split(content, chr(10))) AS line FROM read_text({file_list(paths)}))
+        WHERE trim(line, ' ' || chr(9) || chr(13)) <> ''""")
     damaged = [r[0] for r in con.execute("SELECT DISTINCT _file FROM cvm_lines WHERE NOT json_valid(line)").fetchall()]
     if damaged:
         con.execute(f"""CREATE OR REPLACE TEMP TABLE cvm_whole AS SELECT filename AS _file, content AS line
