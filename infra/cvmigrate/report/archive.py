@@ -44,8 +44,9 @@ overwrite the record's resourceId with the folder's empty value). Skip reasons: 
 ``oversize`` (a record over :data:`.archive_staging.MAX_RECORD_BYTES`), ``invalid_time``, ``unknown_category``
 (a category that is neither a Cognitive Services one nor AmlOnlineEndpointTrafficLog), ``other_resource_type`` (e.g. a storage
 account's RequestResponse rows, or AzureDiagnostics rows of another provider), ``other_table`` (an exported row
-of another table); the store adds ``duplicate`` and ``future_time``, and files or folders that cannot be read
-are ``unreadable`` (or ``symlink_loop``), listed by path, and make the load incomplete.
+of another table); the report tables (:mod:`.archive_tables`) add ``duplicate`` and ``future_time``, and files
+or folders that cannot be read are ``unreadable`` (or ``symlink_loop``), listed by path, and make the load
+incomplete.
 """
 from __future__ import annotations
 

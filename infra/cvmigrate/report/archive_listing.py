@@ -28,6 +28,7 @@ METRICS_CONTAINER = "insights-metrics-pt1m"      # the AllMetrics category's con
 EXPORT_SUFFIXES = (".jsonl", ".ndjson", ".json")
 MARGIN_DAYS = 2
 _Y, _M, _D = re.compile(r"y=(\d{4})"), re.compile(r"m=(\d{2})"), re.compile(r"d=(\d{2})")
+_H = re.compile(r"h=(\d{2})")
 _HOUR = re.compile(r"/y=(\d{4})/m=(\d{2})/d=(\d{2})/h=(\d{2})/")
 _RESOURCE = re.compile(r"resourceId=(/SUBSCRIPTIONS/.+?)/y=\d{4}/", re.IGNORECASE)
 
@@ -209,7 +210,6 @@ def outside_window(segments: list[str], window: Optional[Window]) -> bool:
 
 # -- local folders ---------------------------------------------------------------------------------
 
-_H = re.compile(r"h=(\d{2})")
 _UNSEEN = object()               # no y=/m=/d=/h= folder run above yet
 
 
