@@ -10,6 +10,7 @@ from ..config import load_stack_file
 from ..content_understanding.analyzers_api import ContentUnderstandingClient
 from ..content_understanding.sync import sync_analyzers
 from ..errors import UserError
+from .arguments import add_stack
 
 KEY_ENV = "AZURE_CONTENT_UNDERSTANDING_KEY"
 TOKEN_SCOPE = "https://cognitiveservices.azure.com/.default"
@@ -19,7 +20,7 @@ LOOPBACK = ("127.0.0.1", "localhost")   # a local stand-in of the service (tests
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("analyzers", help="create/update the Content Understanding analyzers the stack defines "
                                          "(idempotent)")
-    p.add_argument("--stack", required=True, metavar="ENV", help="stack name (reads Pulumi.<ENV>.yaml) or a path")
+    add_stack(p)
     p.add_argument("--endpoint", required=True, metavar="URL",
                    help="the AIServices account endpoint, https://<account>.cognitiveservices.azure.com")
     p.add_argument("--workload", metavar="NAME", help="only this workload's analyzers")

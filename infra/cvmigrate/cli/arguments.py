@@ -14,6 +14,11 @@ from ..export.keyvault import legacy_key_location, read_secret
 from ..redaction import register
 
 
+def add_stack(parser: argparse.ArgumentParser) -> None:
+    """The required ``--stack ENV`` of every command that reads a stack file."""
+    parser.add_argument("--stack", required=True, metavar="ENV", help="stack name (reads Pulumi.<ENV>.yaml) or a path")
+
+
 def parse_time(text: str | None, flag: str) -> dt.datetime | None:
     """An ISO date/time argument (``Z`` allowed, UTC when no offset is given); None when not given."""
     if not text:

@@ -15,14 +15,14 @@ from ..backtest.report_text import RENDERERS
 from ..clouds import resolve_cloud
 from ..config import load_stack_file, stack_file_path
 from ..errors import UserError
-from .arguments import check_output_file, parse_time, write_file
+from .arguments import add_stack, check_output_file, parse_time, write_file
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("backtest", help="replay every alert rule over an archive with now() frozen at each "
                                         "evaluation: when each would have fired and resolved, and against "
                                         "sample-manifest.yaml which planted regressions were paged")
-    p.add_argument("--stack", required=True, metavar="ENV", help="stack name (reads Pulumi.<ENV>.yaml) or a path")
+    add_stack(p)
     p.add_argument("--source", required=True, metavar="DIR|URL", help="the archive, as for `cvmigrate status`")
     p.add_argument("--from", dest="start", metavar="ISO_TIME", help="start of the replayed window (exclusive)")
     p.add_argument("--to", dest="end", metavar="ISO_TIME", help="end of the replayed window (inclusive)")

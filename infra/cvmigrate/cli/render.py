@@ -13,13 +13,14 @@ from ..config import load_stack_file
 from ..config.loader import stack_file_path
 from ..errors import ErrorClassesError, UserError
 from ..export.files import write_json_atomic, write_text_atomic
+from .arguments import add_stack
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("render", help="write the stack's KQL queries (DIR/queries/<name>.kql), workbook "
                                       "(DIR/workbook.json) and alert rules (DIR/alerts/, DIR/alerts.json); "
                                       "no Azure needed")
-    p.add_argument("--stack", required=True, metavar="ENV", help="stack name (reads Pulumi.<ENV>.yaml) or a path")
+    add_stack(p)
     p.add_argument("--out", required=True, metavar="DIR", help="output folder; queries go to DIR/queries/")
     p.add_argument("--error-classes", metavar="FILE", type=Path,
                    help="YAML merged over the bundled queries/error_classes.yaml (hints, status mapping)")

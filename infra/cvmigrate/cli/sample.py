@@ -9,12 +9,12 @@ from ..config import load_stack_file, replacement_refs
 from ..errors import UserError
 from ..report.synthetic_archive import Plant, write_sample
 from ..report.synthetic_metrics import BrokenPipeline
-from .arguments import parse_time
+from .arguments import add_stack, parse_time
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("sample", help="write a realistic diagnostic archive (storage layout) for trying `status`")
-    p.add_argument("--stack", required=True, metavar="ENV", help="stack name (reads Pulumi.<ENV>.yaml) or a path")
+    add_stack(p)
     p.add_argument("--out", required=True, metavar="DIR", help="folder to write the archive into")
     p.add_argument("--days", type=int, default=120, help="days of traffic (default 120)")
     p.add_argument("--seed", type=int, default=1, help="random seed; same seed, same archive (default 1)")

@@ -25,12 +25,12 @@ from ..report.output import RENDERERS
 from ..report.platform_metrics import read_platform_totals
 from ..report.query_memo import QueryMemo
 from ..report.sources import run_local, workspace_results
-from .arguments import parse_time
+from .arguments import add_stack, parse_time
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("status", help="cutover report from a local diagnostic archive or a Log Analytics workspace")
-    p.add_argument("--stack", required=True, metavar="ENV", help="stack name (reads Pulumi.<ENV>.yaml) or a path")
+    add_stack(p)
     src = p.add_mutually_exclusive_group()
     src.add_argument("--source", metavar="DIR|URL", help="the archive: a folder (insights-logs-* containers and/or "
                      ".jsonl/.json exports of AzureDiagnostics / AmlOnlineEndpointTrafficLog rows), or read in place: "

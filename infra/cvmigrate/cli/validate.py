@@ -7,11 +7,12 @@ import sys
 from ..checklist import coverage_warnings, evidence_warnings
 from ..compare.evidence import cutover_warnings
 from ..config import load_stack_file, replacement_refs, stack_file_path
+from .arguments import add_stack
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("validate", help="check a stack's configuration and list every problem at once")
-    p.add_argument("--stack", required=True, metavar="ENV", help="stack name (reads Pulumi.<ENV>.yaml) or a path")
+    add_stack(p)
     p.set_defaults(run=run)
 
 
